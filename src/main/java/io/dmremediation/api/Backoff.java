@@ -1,0 +1,28 @@
+package io.dmremediation.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Backoff {
+
+    @Pattern(Durations.PATTERN)
+    @Default("30s")
+    @JsonPropertyDescription("Delay before the second attempt.")
+    public String initial;
+
+    @Min(1)
+    @Max(10)
+    @Default("2")
+    @JsonPropertyDescription("Each further delay is the previous one times this.")
+    public Double factor;
+
+    @Pattern(Durations.PATTERN)
+    @Default("30m")
+    @JsonPropertyDescription("The longest delay.")
+    public String max;
+}

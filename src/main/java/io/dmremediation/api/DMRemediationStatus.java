@@ -1,0 +1,47 @@
+package io.dmremediation.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DMRemediationStatus {
+
+    /** How many history entries are kept, newest first. */
+    public static final int HISTORY_LIMIT = 50;
+
+    @JsonPropertyDescription("The spec generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("Healthy, Waiting, Remediating, Escalated, Paused, Degraded or Invalid.")
+    public String phase;
+
+    @JsonPropertyDescription("The DM cluster this resource guards, as resolved from spec.cluster.")
+    public String cluster;
+
+    @JsonPropertyDescription("Which DM-master API answers: gateway (/apis/v1alpha1) or openapi (/api/v1).")
+    public String dmApi;
+
+    public Integer taskCount;
+
+    public Integer healthyTasks;
+
+    @JsonPropertyDescription("The newest action, e.g. 'RestartTask orders: Succeeded'.")
+    public String lastAction;
+
+    @JsonPropertyDescription("When DM-master last answered.")
+    public String lastPollTime;
+
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("One row per guarded task.")
+    public List<TaskState> tasks = new ArrayList<>();
+
+    @JsonPropertyDescription("The remediation in flight, written before each of its steps runs.")
+    public ActiveRemediation active;
+
+    @JsonPropertyDescription("Every action and escalation, newest first, at most 50.")
+    public List<HistoryEntry> history = new ArrayList<>();
+}

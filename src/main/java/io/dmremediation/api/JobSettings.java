@@ -1,0 +1,20 @@
+package io.dmremediation.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class JobSettings {
+
+    @Pattern(Durations.PATTERN)
+    @Default("10m")
+    @JsonPropertyDescription("activeDeadlineSeconds of a repair Job: a Job still running then has failed.")
+    public String deadline;
+
+    @Pattern(Durations.PATTERN)
+    @Default("24h")
+    @JsonPropertyDescription("How long a finished repair Job (and its log) is kept.")
+    public String ttlAfterFinished;
+}

@@ -1,0 +1,28 @@
+package io.dmremediation.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RelaySettings {
+
+    @Pattern("^/[A-Za-z0-9._/-]*$")
+    @Default("/var/lib/dm-worker/relay")
+    @JsonPropertyDescription("The DM-worker's relay-dir (source or worker relay-dir). It must lie under the worker volume's mount path.")
+    public String relayDir;
+
+    @Pattern("^/[A-Za-z0-9._/-]*$")
+    @Default("/var/lib/dm-worker")
+    @JsonPropertyDescription("Where the DM-worker container mounts its data volume (TiDB Operator: /var/lib/dm-worker).")
+    public String volumeMountPath;
+
+    @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    @Default("dm-worker")
+    @JsonPropertyDescription("The name of the worker pod's data volume (TiDB Operator: dm-worker).")
+    public String volumeName;
+
+    @JsonPropertyDescription("True when DM-worker's relay-dir is per worker (DM 5.4+ worker relay-dir): relay logs then live in <relayDir>/<worker name>.")
+    public Boolean perWorkerSubdirectory;
+}

