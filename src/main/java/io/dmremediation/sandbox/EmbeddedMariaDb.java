@@ -41,6 +41,11 @@ public final class EmbeddedMariaDb {
         try {
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
             config.setPort(0);
+            // the default base dir is shared by every JVM and deleted by whichever stops first
+            java.nio.file.Path home = java.nio.file.Files.createTempDirectory("dmr-mariadb-");
+            config.setBaseDir(home.resolve("base").toFile());
+            config.setDataDir(home.resolve("data").toFile());
+            config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
             config.setSecurityDisabled(false);
             // without it the server resolves host names in grant tables, which stalls ~20 s on a closed network
             config.addArg("--skip-name-resolve");
