@@ -1,5 +1,7 @@
 package io.dmremediation.api;
 
+import io.dmremediation.domain.Durations;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;

@@ -1,4 +1,4 @@
-package io.dmremediation.api;
+package io.dmremediation.domain;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
