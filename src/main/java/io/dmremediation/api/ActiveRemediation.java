@@ -32,6 +32,9 @@ public class ActiveRemediation {
 
     public String stepStartedAt;
 
+    @JsonPropertyDescription("What the current step is doing or waiting for.")
+    public String message;
+
     @JsonPropertyDescription("The Secret holding the task configs saved before the task was stopped.")
     public String configSecret;
 

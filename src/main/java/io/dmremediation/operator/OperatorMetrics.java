@@ -1,0 +1,48 @@
+package io.dmremediation.operator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** The operator's own Prometheus metrics (JOSDK adds its reconcile metrics beside them). */
+public final class OperatorMetrics {
+
+    private final MeterRegistry registry;
+
+    public OperatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void detected(String errorClass) {
+        Counter.builder("dmr_detections_total").description("FAQ errors (and unknown ones) seen on guarded tasks")
+                .tag("error_class", errorClass).register(registry).increment();
+    }
+
+    public void remediation(String errorClass, String playbook, String outcome, Duration took) {
+        Counter.builder("dmr_remediations_total").description("Finished remediations")
+                .tag("error_class", errorClass).tag("action", playbook).tag("outcome", outcome)
+                .register(registry).increment();
+        Timer.builder("dmr_playbook_duration_seconds").description("Time from a playbook's start to its outcome")
+                .tag("action", playbook).tag("outcome", outcome).register(registry).record(took);
+    }
+
+    public void escalated(String errorClass) {
+        Counter.builder("dmr_escalations_total").description("Tasks handed to a human")
+                .tag("error_class", errorClass).register(registry).increment();
+    }
+
+    public void planned(String errorClass, String playbook) {
+        Counter.builder("dmr_planned_actions_total").description("Actions a dry run would have taken")
+                .tag("error_class", errorClass).tag("action", playbook).register(registry).increment();
+    }
+
+    public void dmRequest(String operation, String outcome, Duration took) {
+        Timer.builder("dmr_dm_master_request_seconds").description("DM-master calls by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome).register(registry).record(took);
+    }
+}

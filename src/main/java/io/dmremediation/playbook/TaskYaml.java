@@ -1,0 +1,106 @@
+package io.dmremediation.playbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * Reads and edits a DM task config (dm-facts §8): its meta schema, and {@code safe-mode} of one source's syncer.
+ * Errors never quote the YAML: it holds the downstream password.
+ */
+public final class TaskYaml {
+
+    static final String SAFE_MODE_SUFFIX = "-dmr-safe-mode";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private TaskYaml() {
+    }
+
+    /** {@code meta-schema}, default {@code dm_meta} (dm-facts §6). */
+    public static String metaSchema(String yaml) {
+        JsonNode root = parse(yaml);
+        String schema = root.path("meta-schema").asText("");
+        return schema.isEmpty() ? "dm_meta" : schema;
+    }
+
+    /** The task name the config declares. */
+    public static String name(String yaml) {
+        return parse(yaml).path("name").asText("");
+    }
+
+    /** Whether the source's syncer runs in safe mode for the whole run. */
+    public static boolean safeMode(String yaml, String source) {
+        JsonNode root = parse(yaml);
+        ObjectNode instance = instance(root, source);
+        JsonNode inline = instance.get("syncer");
+        if (inline != null && inline.isObject()) {
+            return inline.path("safe-mode").asBoolean(false);
+        }
+        String configName = instance.path("syncer-config-name").asText("");
+        return !configName.isEmpty() && root.path("syncers").path(configName).path("safe-mode").asBoolean(false);
+    }
+
+    /**
+     * The config with {@code safe-mode: true} for the source's syncer. A shared named syncer config is copied
+     * under a new name for this source only, so other sources keep their setting and every other knob stays.
+     */
+    public static String withSafeMode(String yaml, String source) {
+        ObjectNode root = (ObjectNode) parse(yaml);
+        ObjectNode instance = instance(root, source);
+        JsonNode inline = instance.get("syncer");
+        if (inline != null && inline.isObject()) {
+            ((ObjectNode) inline).put("safe-mode", true);
+        } else {
+            String configName = instance.path("syncer-config-name").asText("");
+            ObjectNode syncers = root.has("syncers") && root.get("syncers").isObject()
+                    ? (ObjectNode) root.get("syncers") : root.putObject("syncers");
+            ObjectNode copy = configName.isEmpty() || !syncers.path(configName).isObject()
+                    ? YAML.createObjectNode() : ((ObjectNode) syncers.get(configName)).deepCopy();
+            copy.put("safe-mode", true);
+            String newName = (configName.isEmpty() ? "default" : configName) + SAFE_MODE_SUFFIX;
+            syncers.set(newName, copy);
+            instance.put("syncer-config-name", newName);
+        }
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new TaskConfigException("could not write the task config back as YAML");
+        }
+    }
+
+    private static ObjectNode instance(JsonNode root, String source) {
+        JsonNode instances = root.path("mysql-instances");
+        for (Iterator<JsonNode> it = instances.elements(); it.hasNext(); ) {
+            JsonNode inst = it.next();
+            if (source.equals(inst.path("source-id").asText()) && inst.isObject()) {
+                return (ObjectNode) inst;
+            }
+        }
+        throw new TaskConfigException("the task config has no mysql-instances entry for source '" + source + "'");
+    }
+
+    private static JsonNode parse(String yaml) {
+        try {
+            JsonNode root = YAML.readTree(yaml == null ? "" : yaml);
+            if (root == null || !root.isObject()) {
+                throw new TaskConfigException("the task config is not a YAML mapping");
+            }
+            return root;
+        } catch (IOException e) {
+            throw new TaskConfigException("the task config is not valid YAML");
+        }
+    }
+
+    /** A task config this operator cannot read or edit. */
+    public static final class TaskConfigException extends RuntimeException {
+        public TaskConfigException(String message) {
+            super(message);
+        }
+    }
+}
