@@ -2,6 +2,7 @@ package io.dmremediation.domain;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +26,8 @@ public record DmSnapshot(List<Subtask> subtasks, List<Relay> relays, List<Source
     }
 
     public List<Subtask> subtasksOf(String task) {
-        return subtasks.stream().filter(s -> s.task().equals(task)).toList();
+        // pasted error lines (DmStatusJson.parseAny) have no task
+        return subtasks.stream().filter(s -> Objects.equals(s.task(), task)).toList();
     }
 
     public List<Subtask> subtasksOnSource(String source) {

@@ -1,0 +1,38 @@
+package io.dmremediation.dm;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits for every call to one DM-master: how long to wait for a connection, how long for a whole answer, and how
+ * large an answer may be. Defaults: 3 s, 10 s, 8 MiB.
+ */
+public record DmHttpSettings(Duration connectTimeout, Duration requestTimeout, int maxReplyBytes) {
+
+    public static final DmHttpSettings DEFAULTS =
+            new DmHttpSettings(Duration.ofSeconds(3), Duration.ofSeconds(10), 8 * 1024 * 1024);
+
+    public DmHttpSettings {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()
+                || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("DM-master timeouts must be positive");
+        }
+        if (maxReplyBytes <= 0) {
+            throw new IllegalArgumentException("maxReplyBytes must be positive");
+        }
+    }
+
+    public DmHttpSettings withConnectTimeout(Duration d) {
+        return new DmHttpSettings(d, requestTimeout, maxReplyBytes);
+    }
+
+    public DmHttpSettings withRequestTimeout(Duration d) {
+        return new DmHttpSettings(connectTimeout, d, maxReplyBytes);
+    }
+
+    public DmHttpSettings withMaxReplyBytes(int bytes) {
+        return new DmHttpSettings(connectTimeout, requestTimeout, bytes);
+    }
+}

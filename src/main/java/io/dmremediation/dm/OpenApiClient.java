@@ -1,0 +1,116 @@
+package io.dmremediation.dm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dmremediation.domain.DmSnapshot;
+import io.dmremediation.domain.Relay;
+import io.dmremediation.domain.Worker;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DM-master's OpenAPI {@code /api/v1} (only with {@code openapi = true}; spec pingcap/tiflow:dm/openapi/spec/dm.yaml,
+ * dm-facts §2). Read-mostly: task status and lists, workers, relay state, and relay on/off.
+ *
+ * <p>It deliberately does not implement {@link DmMaster}: OpenAPI has no pause/resume in v6+, and its task "stop"
+ * only pauses the subtask on the worker (dm-facts §2.2), so a checkpoint edit would not be re-read. Task control
+ * goes through {@link GatewayClient}; {@link DmMasterConnection} combines the two.
+ */
+public final class OpenApiClient {
+
+    static final String SPEC = "/api/v1/dm.json";
+    static final String TASKS = "/api/v1/tasks";
+    static final String TASKS_WITH_STATUS = "/api/v1/tasks?with_status=true";
+    static final String WORKERS = "/api/v1/cluster/workers";
+    static final String SOURCES = "/api/v1/sources/";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DmHttp http;
+    private final OpenApiSupport version;
+
+    /** A client for a DM-master known to serve this OpenAPI generation; see {@link #detect(String, DmHttpSettings)}. */
+    public OpenApiClient(String baseUrl, DmHttpSettings settings, OpenApiSupport version) {
+        this(new DmHttp(baseUrl, settings), version);
+    }
+
+    OpenApiClient(DmHttp http, OpenApiSupport version) {
+        if (version == null || !version.on()) {
+            throw new IllegalArgumentException("an OpenApiClient needs a DM-master with OpenAPI");
+        }
+        this.http = http;
+        this.version = version;
+    }
+
+    /**
+     * {@code GET /api/v1/dm.json}, the live spec: 404 means OpenAPI is off; 200 JSON tells v6+ (has
+     * {@code /api/v1/tasks/{task-name}/start}) from v5.3/5.4 (has {@code …/pause}). Any other answer is an error,
+     * not "off": a DM-master in trouble must not look like one without OpenAPI.
+     */
+    public static OpenApiSupport detect(String baseUrl, DmHttpSettings settings) {
+        return detect(new DmHttp(baseUrl, settings));
+    }
+
+    static OpenApiSupport detect(DmHttp http) {
+        DmHttp.Reply r = http.get(SPEC);
+        if (r.status() == 404) {
+            return OpenApiSupport.OFF;
+        }
+        if (r.status() != 200) {
+            throw http.statusError(r, List.of());
+        }
+        return http.parse(r, DmStatusJson::parseOpenApiSpec);
+    }
+
+    public OpenApiSupport version() {
+        return version;
+    }
+
+    /** {@code GET /api/v1/tasks}: every task's name. */
+    public List<String> taskNames() {
+        return http.parse(http.checkOpenApi(http.get(TASKS)), DmStatusJson::parseOpenApiTaskNames);
+    }
+
+    /** {@code GET /api/v1/tasks?with_status=true} (v6+): every task with its subtasks' status, in one request. */
+    public Map<String, DmSnapshot> tasksWithStatus() {
+        if (version != OpenApiSupport.V6) {
+            throw new DmUnsupportedException(http.where() + " runs the v5.3/5.4 OpenAPI, whose task list has no status");
+        }
+        return http.parse(http.checkOpenApi(http.get(TASKS_WITH_STATUS)), DmStatusJson::parseOpenApiTaskListByTask);
+    }
+
+    /** {@code GET /api/v1/tasks/{task}/status}. */
+    public DmSnapshot taskStatus(String task) {
+        DmHttp.Reply r = http.get(TASKS + "/" + DmHttp.segment(task, "task") + "/status");
+        return http.parse(http.checkOpenApi(r), DmStatusJson::parseOpenApiTaskStatus);
+    }
+
+    /** {@code GET /api/v1/cluster/workers}. */
+    public List<Worker> workers() {
+        return http.parse(http.checkOpenApi(http.get(WORKERS)), DmStatusJson::parseOpenApiWorkers);
+    }
+
+    /** {@code GET /api/v1/sources/{source}/status}: the source's relay on each worker (see DmMaster#relayStatus). */
+    public List<Relay> sourceStatus(String source) {
+        DmHttp.Reply r = http.get(SOURCES + DmHttp.segment(source, "source") + "/status");
+        return http.parse(http.checkOpenApi(r), body -> DmStatusJson.parseOpenApiSourceStatus(source, body));
+    }
+
+    /** v6+ {@code POST /api/v1/sources/{s}/relay/enable}, v5.3/5.4 {@code …/start-relay}; body {@code worker_name_list}. */
+    public void enableRelay(String source, List<String> workers) {
+        relay(source, version == OpenApiSupport.V6 ? "relay/enable" : "start-relay", workers);
+    }
+
+    /** v6+ {@code POST /api/v1/sources/{s}/relay/disable}, v5.3/5.4 {@code …/stop-relay}; body {@code worker_name_list}. */
+    public void disableRelay(String source, List<String> workers) {
+        relay(source, version == OpenApiSupport.V6 ? "relay/disable" : "stop-relay", workers);
+    }
+
+    private void relay(String source, String action, List<String> workers) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("worker_name_list");
+        workers.forEach(list::add);
+        http.checkOpenApi(http.send("POST", SOURCES + DmHttp.segment(source, "source") + "/" + action, body.toString()));
+    }
+}
