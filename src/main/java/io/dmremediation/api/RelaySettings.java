@@ -9,8 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 public class RelaySettings {
 
     @Pattern("^/[A-Za-z0-9._/-]*$")
-    @Default("/var/lib/dm-worker/relay")
-    @JsonPropertyDescription("The DM-worker's relay-dir (source or worker relay-dir). It must lie under the worker volume's mount path.")
+    @JsonPropertyDescription("The DM-workers' relay-dir when it is not the source config's (e.g. a DM 5.4+ worker relay-dir). Default: the source config's relay-dir. It must lie under volumeMountPath.")
     public String relayDir;
 
     @Pattern("^/[A-Za-z0-9._/-]*$")

@@ -178,35 +178,30 @@ final class RemediationCycle {
             Decision d = Decider.decide(f, memory, settings, context, now);
             String previous = row.decision;
             row.decision = describe(d);
-            switch (d) {
-                case Decision.Wait w -> {
-                    if (previous == null || !previous.startsWith("Wait")) {
-                        services.events().record(resource, EventReason.WaitingForAutoResume, "task " + view.task()
-                                + ": " + w.reason() + " (until " + w.until() + ")");
-                    }
-                    Duration until = Duration.between(now, w.until());
-                    if (until.compareTo(reschedule) < 0) {
-                        reschedule = until.compareTo(ACTIVE_RECHECK) < 0 ? ACTIVE_RECHECK : until;
-                    }
+            if (d instanceof Decision.Wait w) {
+                if (previous == null || !previous.startsWith("Wait")) {
+                    services.events().record(resource, EventReason.WaitingForAutoResume, "task " + view.task()
+                            + ": " + w.reason() + " (until " + w.until() + ")");
                 }
-                case Decision.Act a -> {
-                    if (status.active == null && start(view, f, a)) {
-                        advance();
-                    }
+                Duration until = Duration.between(now, w.until());
+                if (until.compareTo(reschedule) < 0) {
+                    reschedule = until.compareTo(ACTIVE_RECHECK) < 0 ? ACTIVE_RECHECK : until;
                 }
-                case Decision.Planned p -> {
-                    boolean announced = previous != null && previous.startsWith("Planned");
-                    if (!announced) {
-                        services.metrics().planned(f.errorClass().id(), p.playbook().id());
-                        services.events().record(resource, EventReason.DryRun, p.reason());
-                        history(view.task(), f, p.playbook().id(), "Planned", p.reason());
-                    }
+            } else if (d instanceof Decision.Act a) {
+                if (status.active == null && start(view, f, a)) {
+                    advance();
                 }
-                case Decision.Escalate e -> escalate(view.task(), f, e.reason());
-                case Decision.Skip s -> {
-                    // the reason is on the row; nothing to do
+            } else if (d instanceof Decision.Planned p) {
+                boolean announced = previous != null && previous.startsWith("Planned");
+                if (!announced) {
+                    services.metrics().planned(f.errorClass().id(), p.playbook().id());
+                    services.events().record(resource, EventReason.DryRun, p.reason());
+                    history(view.task(), f, p.playbook().id(), "Planned", p.reason());
                 }
+            } else if (d instanceof Decision.Escalate e) {
+                escalate(view.task(), f, e.reason());
             }
+            // Skip: the reason is on the row; nothing to do
         }
     }
 
@@ -310,29 +305,24 @@ final class RemediationCycle {
                 }
                 result = StepResult.finish(StepResult.Outcome.FAILED, e.getMessage());
             }
-            switch (result) {
-                case StepResult.Next n -> {
-                    LOG.info("remediation step id={} task={} source={} {} -> {}: {}", a.id, a.task, a.source, a.step,
-                            n.step(), n.note());
-                    a.step = n.step();
-                    a.stepStartedAt = services.clock().instant().toString();
-                    a.message = n.note();
-                    services.snapshots().invalidate(target.key());
-                    persist();
-                }
-                case StepResult.Persist p -> {
-                    a.message = p.note();
-                    persist();
-                }
-                case StepResult.Wait w -> {
-                    a.message = w.note();
-                    reschedule = shorter(reschedule, w.recheckAfter());
-                    return;
-                }
-                case StepResult.Finish f -> {
-                    finish(a, f, ctx);
-                    return;
-                }
+            if (result instanceof StepResult.Next n) {
+                LOG.info("remediation step id={} task={} source={} {} -> {}: {}", a.id, a.task, a.source, a.step,
+                        n.step(), n.note());
+                a.step = n.step();
+                a.stepStartedAt = services.clock().instant().toString();
+                a.message = n.note();
+                services.snapshots().invalidate(target.key());
+                persist();
+            } else if (result instanceof StepResult.Persist p) {
+                a.message = p.note();
+                persist();
+            } else if (result instanceof StepResult.Wait w) {
+                a.message = w.note();
+                reschedule = shorter(reschedule, w.recheckAfter());
+                return;
+            } else if (result instanceof StepResult.Finish f) {
+                finish(a, f, ctx);
+                return;
             }
         }
         reschedule = shorter(reschedule, ACTIVE_RECHECK);
@@ -389,7 +379,7 @@ final class RemediationCycle {
 
     private PlaybookContext playbookContext() {
         RemediationSettings rs = services.remediationSettings(resource);
-        return new PlaybookContext(dm, new ConfigVault(services.client(), resource),
+        return new PlaybookContext(resource, dm, new ConfigVault(services.client(), resource),
                 new RepairJobs(services.client(), resource),
                 new WorkerPods(services.client(), target.namespace(), target.workerLabels()), services.clock(),
                 settings, rs);
@@ -561,13 +551,19 @@ final class RemediationCycle {
     }
 
     private static String describe(Decision d) {
-        return switch (d) {
-            case Decision.Wait w -> "Wait until " + w.until() + ": " + w.reason();
-            case Decision.Act a -> "Act: " + a.playbook().id() + ", " + a.reason();
-            case Decision.Planned p -> "Planned: " + p.reason();
-            case Decision.Escalate e -> "Escalate: " + e.reason();
-            case Decision.Skip s -> "Skip: " + s.reason();
-        };
+        if (d instanceof Decision.Wait w) {
+            return "Wait until " + w.until() + ": " + w.reason();
+        }
+        if (d instanceof Decision.Act a) {
+            return "Act: " + a.playbook().id() + ", " + a.reason();
+        }
+        if (d instanceof Decision.Planned p) {
+            return "Planned: " + p.reason();
+        }
+        if (d instanceof Decision.Escalate e) {
+            return "Escalate: " + e.reason();
+        }
+        return "Skip: " + d.reason();
     }
 
     private static Duration shorter(Duration a, Duration b) {

@@ -18,7 +18,6 @@ import java.util.Map;
 /** A validated spec with every default applied; the defaults are the ones the CRD documents. */
 final class SpecSettings {
 
-    static final String DEFAULT_RELAY_DIR = "/var/lib/dm-worker/relay";
     static final String DEFAULT_MOUNT_PATH = "/var/lib/dm-worker";
     static final String DEFAULT_VOLUME = "dm-worker";
 
@@ -61,7 +60,7 @@ final class SpecSettings {
                 || spec.policies.syncerBinlogOverflow.restoreSafeMode;
         return new RemediationSettings(
                 spec.downstream == null || spec.downstream.secretRef == null ? null : spec.downstream.secretRef.name,
-                relay == null || relay.relayDir == null ? DEFAULT_RELAY_DIR : relay.relayDir,
+                relay == null ? null : relay.relayDir,
                 relay == null || relay.volumeMountPath == null ? DEFAULT_MOUNT_PATH : relay.volumeMountPath,
                 relay == null || relay.volumeName == null ? DEFAULT_VOLUME : relay.volumeName,
                 relay != null && Boolean.TRUE.equals(relay.perWorkerSubdirectory),

@@ -16,7 +16,7 @@ final class Abandon {
      */
     static boolean restartStoppedTasks(ActiveRemediation a, PlaybookContext ctx, List<String> tasks,
                                        BiFunction<String, String, String> configFor) {
-        List<String> stoppedByUs = tasks.stream().filter(t -> Facts.is(a, TaskLifecycle.stopIssuedKey(t))).toList();
+        List<String> stoppedByUs = tasks.stream().filter(t -> TaskLifecycle.stoppedByUs(a, t)).toList();
         if (!stoppedByUs.isEmpty()) {
             TaskLifecycle.startTasks(a, ctx, stoppedByUs, configFor, "");
         }

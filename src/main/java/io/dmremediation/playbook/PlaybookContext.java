@@ -1,5 +1,6 @@
 package io.dmremediation.playbook;
 
+import io.dmremediation.api.DMRemediation;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.policy.Settings;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import java.time.Instant;
  * Everything a playbook may touch: DM-master, the Secret that keeps task configs, the repair Jobs, the worker
  * pods, the clock, and the resource's settings.
  */
-public record PlaybookContext(DmMaster dm, ConfigVault vault, RepairJobs jobs, WorkerPods pods, Clock clock,
+public record PlaybookContext(DMRemediation owner, DmMaster dm, ConfigVault vault, RepairJobs jobs, WorkerPods pods, Clock clock,
                               Settings settings, RemediationSettings remediation) {
 
     public Instant now() {

@@ -16,6 +16,7 @@ public final class RestartTaskPlaybook implements Playbook {
     static final String VERIFY_STOPPED = "VerifyStopped";
     static final String START = "StartTask";
     static final String VERIFY_RUNNING = "VerifyRunning";
+    private static final String ROUND = "restart";
 
     @Override
     public Remedy remedy() {
@@ -33,12 +34,12 @@ public final class RestartTaskPlaybook implements Playbook {
         return switch (a.step) {
             case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
             case STOP -> {
-                if (!Facts.is(a, TaskLifecycle.stopIssuedKey(a.task))
+                if (!Facts.is(a, TaskLifecycle.stopIssuedKey(ROUND, a.task))
                         && !Fence.errorStillThere(a, ctx.dm().status(tasks))) {
                     yield StepResult.finish(Outcome.ABORTED, "the " + a.errorClass
                             + " error cleared before the restart; nothing was changed");
                 }
-                yield TaskLifecycle.stopTasks(a, ctx, tasks, VERIFY_STOPPED);
+                yield TaskLifecycle.stopTasks(a, ctx, ROUND, tasks, VERIFY_STOPPED);
             }
             case VERIFY_STOPPED -> TaskLifecycle.verifyStopped(a, ctx, tasks, START, START);
             case START -> TaskLifecycle.startTasks(a, ctx, tasks, (task, saved) -> saved, VERIFY_RUNNING);

@@ -25,16 +25,23 @@ final class TaskLifecycle {
     private TaskLifecycle() {
     }
 
-    static String stopIssuedKey(String task) {
-        return "stopIssued/" + task;
+    /** A playbook may stop the same task twice (e.g. to restore safe mode); each stop is its own round. */
+    static String stopIssuedKey(String round, String task) {
+        return "stopIssued/" + round + "/" + task;
     }
 
-    static String stopSentKey(String task) {
-        return "stopSent/" + task;
+    static String stopSentKey(String round, String task) {
+        return "stopSent/" + round + "/" + task;
     }
 
     static String startedKey(String task) {
         return "started/" + task;
+    }
+
+    /** True when any round of this remediation issued a stop of the task. */
+    static boolean stoppedByUs(ActiveRemediation a, String task) {
+        return a.facts != null && a.facts.entrySet().stream().anyMatch(e -> e.getKey().startsWith("stopIssued/")
+                && e.getKey().endsWith("/" + task) && "true".equals(e.getValue()));
     }
 
     /** Saves each task's config from DM-master unless already saved; a task DM no longer has aborts the playbook. */
@@ -62,11 +69,12 @@ final class TaskLifecycle {
      * stop-task for each task. The intent is recorded first; a task found missing is only accepted as stopped
      * when the operator itself had issued the stop.
      */
-    static StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String next) {
+    static StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx, String round, List<String> tasks,
+                                String next) {
         DmSnapshot snapshot = ctx.dm().status(tasks);
         for (String task : tasks) {
             boolean present = !snapshot.subtasksOf(task).isEmpty();
-            boolean issued = Facts.is(a, stopIssuedKey(task));
+            boolean issued = Facts.is(a, stopIssuedKey(round, task));
             if (!present && !issued) {
                 return StepResult.finish(Outcome.ABORTED, "task " + task
                         + " disappeared from DM-master before the operator stopped it; not re-creating it");
@@ -76,10 +84,10 @@ final class TaskLifecycle {
                 a.configSecret = ctx.vault().save(a, task, ctx.dm().taskConfig(task));
             }
             if (present && !issued) {
-                Facts.mark(a, stopIssuedKey(task));
+                Facts.mark(a, stopIssuedKey(round, task));
                 return new StepResult.Persist("stopping task " + task);
             }
-            if (present && !Facts.is(a, stopSentKey(task))) {
+            if (present && !Facts.is(a, stopSentKey(round, task))) {
                 try {
                     ctx.dm().stopTask(task);
                 } catch (DmErrorReplyException e) {
@@ -88,7 +96,7 @@ final class TaskLifecycle {
                         throw e;
                     }
                 }
-                Facts.mark(a, stopSentKey(task));
+                Facts.mark(a, stopSentKey(round, task));
             }
         }
         return StepResult.next(next, "stop-task sent for " + String.join(", ", tasks));

@@ -1,0 +1,168 @@
+package io.dmremediation.operator;
+
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.api.SpecValidator;
+import io.dmremediation.playbook.ConfigVault;
+import io.dmremediation.playbook.JobSpecs;
+import io.dmremediation.playbook.Playbook;
+import io.dmremediation.playbook.PlaybookContext;
+import io.dmremediation.playbook.RepairJobs;
+import io.dmremediation.playbook.WorkerPods;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JOSDK side: event sources (DM-worker pods, the operator's repair Jobs), the poll schedule, and clean-up
+ * when a DMRemediation is deleted mid-remediation. The work of a reconcile is in {@link RemediationCycle}.
+ */
+@ControllerConfiguration(name = DMRemediationReconciler.NAME)
+public class DMRemediationReconciler implements Reconciler<DMRemediation>, Cleaner<DMRemediation> {
+
+    public static final String NAME = "dmremediation";
+    private static final Logger LOG = LoggerFactory.getLogger(DMRemediationReconciler.class);
+    /** How long a deleted resource waits for its stopped tasks to be started again before letting go. */
+    static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(10);
+
+    private final OperatorServices services;
+    private volatile IndexedResourceCache<DMRemediation> primaryCache;
+
+    DMRemediationReconciler(OperatorServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public List<EventSource<?, DMRemediation>> prepareEventSources(EventSourceContext<DMRemediation> context) {
+        primaryCache = context.getPrimaryCache();
+        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, DMRemediation.class)
+                .withName("dm-worker-pods")
+                .withSecondaryToPrimaryMapper(this::resourcesSelecting)
+                .withOnUpdateFilter(DMRemediationReconciler::workerChanged)
+                .build(), context);
+        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, DMRemediation.class)
+                .withName("repair-jobs")
+                .withLabelSelector(JobSpecs.MANAGED_BY + "=" + JobSpecs.MANAGER)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DMRemediation.class, false))
+                .build(), context);
+        return List.of(pods, jobs);
+    }
+
+    @Override
+    public UpdateControl<DMRemediation> reconcile(DMRemediation cached, Context<DMRemediation> context) {
+        // read the latest version: status is the remediation's memory and must not be a stale cached copy
+        DMRemediation resource = services.statusWriter().fresh(cached);
+        if (resource == null) {
+            return UpdateControl.noUpdate();
+        }
+        Duration next = new RemediationCycle(services, resource, peers()).run();
+        return UpdateControl.<DMRemediation>noUpdate().rescheduleAfter(next);
+    }
+
+    @Override
+    public DeleteControl cleanup(DMRemediation cached, Context<DMRemediation> context) {
+        DMRemediation resource = services.statusWriter().fresh(cached);
+        if (resource == null || resource.getStatus() == null || resource.getStatus().active == null) {
+            return DeleteControl.defaultDelete();
+        }
+        var active = resource.getStatus().active;
+        if (!SpecValidator.validate(resource.getSpec()).isEmpty()) {
+            LOG.error("{}/{} deleted mid-remediation with an invalid spec: cannot reach DM to restart task {}; "
+                    + "start it by hand from Secret {}", resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(), active.task, ConfigVault.secretName(active.id));
+            return DeleteControl.defaultDelete();
+        }
+        ClusterTarget target = ClusterTarget.of(resource);
+        Playbook playbook = services.playbooks().of(active.playbook);
+        PlaybookContext ctx = new PlaybookContext(resource, services.connections().get(target.masterUrl()),
+                new ConfigVault(services.client(), resource), new RepairJobs(services.client(), resource),
+                new WorkerPods(services.client(), target.namespace(), target.workerLabels()), services.clock(),
+                SpecSettings.settings(resource.getSpec()), services.remediationSettings(resource));
+        try {
+            if (playbook.abandon(active, ctx)) {
+                services.slots().release(target.key(), resource.getMetadata().getUid());
+                LOG.info("remediation {} abandoned: {}/{} was deleted; tasks it had stopped were started again",
+                        active.id, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+                return DeleteControl.defaultDelete();
+            }
+        } catch (RuntimeException e) {
+            String deleted = resource.getMetadata().getDeletionTimestamp();
+            if (deleted != null && Instant.parse(deleted).plus(CLEANUP_GIVE_UP).isBefore(services.clock().instant())) {
+                LOG.error("giving up restarting the tasks of deleted {}/{} after {}: {}; start task {} by hand",
+                        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), CLEANUP_GIVE_UP,
+                        e.getMessage(), active.task);
+                return DeleteControl.defaultDelete();
+            }
+            LOG.warn("deleted {}/{}: could not restart its stopped tasks yet: {}",
+                    resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5).toMillis());
+    }
+
+    private List<DMRemediation> peers() {
+        IndexedResourceCache<DMRemediation> cache = primaryCache;
+        return cache == null ? List.of() : cache.list().toList();
+    }
+
+    /** The DMRemediations in the pod's namespace whose DM cluster this pod is a worker of. */
+    Set<ResourceID> resourcesSelecting(Pod pod) {
+        IndexedResourceCache<DMRemediation> cache = primaryCache;
+        if (cache == null || pod.getMetadata().getLabels() == null) {
+            return Set.of();
+        }
+        String ns = pod.getMetadata().getNamespace();
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return cache.list(ns)
+                .filter(r -> r.getSpec() != null && SpecValidator.validate(r.getSpec()).isEmpty())
+                .filter(r -> {
+                    Map<String, String> wanted = ClusterTarget.of(r).workerLabels();
+                    return !wanted.isEmpty() && wanted.entrySet().stream()
+                            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+                })
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+
+    /** A restart, readiness flip, node move or deletion: not every status heartbeat. */
+    static boolean workerChanged(Pod now, Pod before) {
+        return !Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(now.getSpec() == null ? null : now.getSpec().getNodeName(),
+                        before.getSpec() == null ? null : before.getSpec().getNodeName())
+                || WorkerPods.ready(now) != WorkerPods.ready(before)
+                || restarts(now) != restarts(before)
+                || !Objects.equals(phase(now), phase(before));
+    }
+
+    private static int restarts(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return 0;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .map(ContainerStatus::getRestartCount).filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
+    }
+
+    private static String phase(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    }
+}

@@ -1,0 +1,145 @@
+package io.dmremediation.operator;
+
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.dm.DmMaster;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Builds and runs the operator: the JOSDK controller for DMRemediation with its services, optionally behind a
+ * leader-election Lease (only the leader reconciles). Everything a test or the sandbox needs to vary is an option.
+ */
+public final class OperatorRunner implements AutoCloseable {
+
+    private final Operator operator;
+    private final OperatorServices services;
+
+    private OperatorRunner(Operator operator, OperatorServices services) {
+        this.operator = operator;
+        this.services = services;
+    }
+
+    /**
+     * @param client          the Kubernetes client (not closed by the runner)
+     * @param namespaces      watched namespaces; empty = all
+     * @param leaderElection  lease name and namespace, or null to run without leader election
+     * @param dmFactory       DM-master client per URL
+     * @param addressRewrite  maps an in-cluster DM-master URL to a reachable one (identity in a cluster)
+     * @param useServerSideApply JOSDK's SSA for the primary resource (off against the mock server)
+     */
+    public record Options(KubernetesClient client, Set<String> namespaces, LeaderElection leaderElection,
+                          Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
+                          String jobImage, MeterRegistry registry, boolean useServerSideApply,
+                          Duration snapshotMaxAge, int reconcileThreads) {
+
+        public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
+            return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
+                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10);
+        }
+
+        public Options withLeaderElection(LeaderElection le) {
+            return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withAddressRewrite(Function<String, String> rewrite) {
+            return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withServerSideApply(boolean ssa) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    ssa, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withRegistry(MeterRegistry r) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withNamespaces(Set<String> ns) {
+            return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withJobImage(String image) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withClock(Clock c) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+        }
+
+        public Options withReconcileThreads(int threads) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, threads);
+        }
+    }
+
+    /** A Lease for leader election; {@code identity} tells replicas apart. */
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity) {
+    }
+
+    public static OperatorRunner start(Options o) {
+        OperatorMetrics metrics = new OperatorMetrics(o.registry());
+        OperatorServices services = new OperatorServices(o.client(), o.clock(),
+                new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
+                new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
+                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage());
+        Operator operator = new Operator(c -> {
+            c.withKubernetesClient(o.client())
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(o.useServerSideApply())
+                    .withSSABasedCreateUpdateMatchForDependentResources(o.useServerSideApply())
+                    .withConcurrentReconciliationThreads(o.reconcileThreads())
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(o.registry()))
+                    .withStopOnInformerErrorDuringStartup(true)
+                    .withCacheSyncTimeout(Duration.ofSeconds(60));
+            if (o.leaderElection() != null) {
+                c.withLeaderElectionConfiguration(new LeaderElectionConfiguration(o.leaderElection().leaseName(),
+                        o.leaderElection().leaseNamespace(), o.leaderElection().identity()));
+            }
+        });
+        operator.register(new DMRemediationReconciler(services), cfg -> {
+            if (o.namespaces() == null || o.namespaces().isEmpty()) {
+                cfg.watchingAllNamespaces();
+            } else {
+                cfg.settingNamespaces(o.namespaces());
+            }
+        });
+        operator.start();
+        return new OperatorRunner(operator, services);
+    }
+
+    public MeterRegistry registry() {
+        return services.metrics().registry();
+    }
+
+    /** True when this process leads (or runs without leader election) and its informers are in sync. */
+    public boolean ready() {
+        return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
+    public boolean alive() {
+        return operator.getRuntimeInfo().isStarted();
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+
+    static Class<DMRemediation> resourceType() {
+        return DMRemediation.class;
+    }
+}

@@ -1,0 +1,375 @@
+package io.dmremediation.playbook;
+
+import io.dmremediation.api.ActiveRemediation;
+import io.dmremediation.diagnosis.Diagnosis;
+import io.dmremediation.diagnosis.ErrorClass;
+import io.dmremediation.diagnosis.Remedy;
+import io.dmremediation.domain.DmSnapshot;
+import io.dmremediation.domain.Relay;
+import io.dmremediation.domain.Stage;
+import io.dmremediation.domain.Subtask;
+import io.dmremediation.domain.Worker;
+import io.dmremediation.playbook.RepairJobs.JobState;
+import io.dmremediation.playbook.StepResult.Outcome;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The FAQ's fix for a binlog file over 4 GB in the relay unit: stop the source's tasks and its relay, set
+ * {@code binlog-pos = 4} in the current relay sub-directory's {@code relay.meta} (a Job on the worker's node with
+ * the worker's volume, after a backup), restart the DM-worker so it re-pulls the file, resume relay and tasks.
+ *
+ * <p>Stopping mechanism: DM's own relay control through DM-master's OpenAPI ({@code relay/disable|enable}, DM 6+;
+ * {@code stop-relay|start-relay}, DM 5.3/5.4) — DM then writes nothing to the relay directory while the Job edits
+ * it — and the worker restart by deleting its pod (the StatefulSet re-creates it). Without OpenAPI the playbook
+ * refuses before touching anything. Tasks are stopped with stop-task after their configs are saved.
+ */
+public final class FixRelayMetaPlaybook implements Playbook {
+
+    static final String PREPARE = "Prepare";
+    static final String SAVE_CONFIGS = "SaveConfigs";
+    static final String STOP_TASKS = "StopTasks";
+    static final String DISABLE_RELAY = "DisableRelay";
+    static final String VERIFY_STOPPED = "VerifyStopped";
+    static final String RUN_JOB = "RunFixJob";
+    static final String WAIT_JOB = "WaitFixJob";
+    static final String RESTART_WORKER = "RestartWorker";
+    static final String WAIT_WORKER = "WaitWorker";
+    static final String ENABLE_RELAY = "EnableRelay";
+    static final String START_TASKS = "StartTasks";
+    static final String VERIFY = "VerifyRelayAndTasks";
+    static final String RECOVER_RELAY = "RecoverEnableRelay";
+    static final String RECOVER_TASKS = "RecoverStartTasks";
+
+    static final String TASKS = "tasks";
+    static final String WORKER = "worker";
+    static final String POD = "pod";
+    static final String POD_UID = "podUid";
+    static final String NODE = "node";
+    static final String CLAIM = "claim";
+    static final String RELAY_DIR = "relayDir";
+    static final String SUB_DIR = "relaySubDir";
+    static final String FILE = "binlogFile";
+    static final String FAILURE = "failure";
+    static final String SYNCER_TOO = "syncerCheckpointsToo";
+    static final String ROUND = "relay";
+
+    @Override
+    public Remedy remedy() {
+        return Remedy.FIX_RELAY_META;
+    }
+
+    @Override
+    public String firstStep() {
+        return PREPARE;
+    }
+
+    @Override
+    public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
+        List<String> tasks = Facts.list(a, TASKS);
+        return switch (a.step) {
+            case PREPARE -> prepare(a, ctx);
+            case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP_TASKS);
+            case STOP_TASKS -> {
+                if (tasks.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t))
+                        && !Fence.errorStillThere(a, ctx.dm().status(tasks))) {
+                    yield StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                            + " cleared before the fix; nothing was changed");
+                }
+                yield TaskLifecycle.stopTasks(a, ctx, ROUND, tasks, DISABLE_RELAY);
+            }
+            case DISABLE_RELAY -> {
+                ctx.dm().disableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                Facts.mark(a, "relayDisabled");
+                yield StepResult.next(VERIFY_STOPPED, "relay of " + a.source + " disabled on " + Facts.get(a, WORKER).get());
+            }
+            case VERIFY_STOPPED -> verifyStopped(a, ctx, tasks);
+            case RUN_JOB -> runJob(a, ctx);
+            case WAIT_JOB -> waitJob(a, ctx);
+            case RESTART_WORKER -> restartWorker(a, ctx);
+            case WAIT_WORKER -> waitWorker(a, ctx);
+            case ENABLE_RELAY -> {
+                ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                yield StepResult.next(START_TASKS, "relay of " + a.source + " enabled on " + Facts.get(a, WORKER).get());
+            }
+            case START_TASKS -> TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, VERIFY);
+            case VERIFY -> verify(a, ctx, tasks);
+            case RECOVER_RELAY -> {
+                if (Facts.is(a, "relayDisabled")) {
+                    ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                }
+                yield StepResult.next(RECOVER_TASKS, "relay of " + a.source + " enabled again");
+            }
+            case RECOVER_TASKS -> {
+                StepResult r = TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, "");
+                yield r instanceof StepResult.Next ? StepResult.finish(Outcome.FAILED,
+                        Facts.get(a, FAILURE).orElse("the relay fix did not run") + "; relay and tasks "
+                                + String.join(", ", tasks) + " were started again as they were") : r;
+            }
+            default -> throw new IllegalStateException("FixRelayMeta has no step '" + a.step + "'");
+        };
+    }
+
+    private StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
+        if (ctx.dm().relayStatus(a.source).isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "stopping the relay needs DM-master's OpenAPI (openapi = true in "
+                    + "dm-master's config); nothing was changed");
+        }
+        List<String> tasks = tasksOnSource(a, ctx);
+        DmSnapshot snapshot = ctx.dm().status(tasks);
+        Optional<Relay> relay = snapshot.relayOf(a.source);
+        if (relay.isEmpty()) {
+            return StepResult.finish(Outcome.ABORTED, "DM-master reports no relay for source " + a.source);
+        }
+        String worker = relay.get().worker() != null ? relay.get().worker() : a.worker;
+        Optional<Worker> member = ctx.dm().workers().stream().filter(w -> w.name().equals(worker)).findFirst();
+        Optional<Pod> pod = ctx.pods().find(worker, member.map(Worker::address).orElse(null));
+        if (pod.isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "no pod found for DM-worker " + worker
+                    + " (check spec.cluster); nothing was changed");
+        }
+        RemediationSettings rs = ctx.remediation();
+        Optional<String> claim = pod.get().getSpec().getVolumes() == null ? Optional.empty()
+                : pod.get().getSpec().getVolumes().stream().filter(v -> rs.volumeName().equals(v.getName()))
+                        .map(Volume::getPersistentVolumeClaim).filter(java.util.Objects::nonNull)
+                        .map(c -> c.getClaimName()).findFirst();
+        if (claim.isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "pod " + pod.get().getMetadata().getName()
+                    + " has no persistent volume named " + rs.volumeName() + "; the relay log is on an ephemeral disk "
+                    + "and is lost on restart anyway; nothing was changed");
+        }
+        Optional<String> relayDir = relayDir(ctx, a.source, worker);
+        if (relayDir.isEmpty() || !under(relayDir.get(), rs.volumeMountPath())) {
+            return StepResult.finish(Outcome.FAILED, "the relay directory " + relayDir.orElse("(DM's default, relative "
+                    + "to the worker's working directory)") + " is not on the worker's volume " + rs.volumeMountPath()
+                    + ": the relay log is on an ephemeral disk; set relay-dir under " + rs.volumeMountPath()
+                    + " (TiDB Operator docs) or spec.relay.relayDir; nothing was changed");
+        }
+        String subDir = relay.get().relaySubDir();
+        if (subDir == null || subDir.isBlank()) {
+            return StepResult.finish(Outcome.FAILED, "DM-master does not report the relay sub-directory of source "
+                    + a.source + "; nothing was changed");
+        }
+        Optional<String> metaFile = Optional.ofNullable(relay.get().relayBinlog()).map(l -> l.plainFile());
+        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
+        if (named.isPresent() && metaFile.isPresent() && !named.get().equals(metaFile.get())) {
+            return StepResult.finish(Outcome.FAILED, "the relay error names binlog file " + named.get()
+                    + " but relay.meta points into " + metaFile.get() + "; refusing to guess, a human must look");
+        }
+        Optional<String> file = metaFile.or(() -> named);
+        if (file.isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "cannot tell which binlog file overflowed; nothing was changed");
+        }
+        List<String> syncerToo = Diagnosis.diagnose(snapshot).stream()
+                .filter(f -> f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && a.source.equals(f.source()))
+                .map(f -> f.task()).toList();
+        Facts.putList(a, TASKS, tasks);
+        Facts.put(a, WORKER, worker);
+        Facts.put(a, POD, pod.get().getMetadata().getName());
+        Facts.put(a, POD_UID, pod.get().getMetadata().getUid());
+        Facts.put(a, NODE, String.valueOf(pod.get().getSpec().getNodeName()));
+        Facts.put(a, CLAIM, claim.get());
+        Facts.put(a, RELAY_DIR, relayDir.get());
+        Facts.put(a, SUB_DIR, subDir);
+        Facts.put(a, FILE, file.get());
+        Facts.putList(a, SYNCER_TOO, syncerToo);
+        return StepResult.next(SAVE_CONFIGS, "relay of " + a.source + " on " + worker + " (pod "
+                + pod.get().getMetadata().getName() + ", volume " + claim.get() + "): " + relayDir.get() + "/" + subDir
+                + ", file " + file.get() + "; tasks " + String.join(", ", tasks));
+    }
+
+    /** Every task with a subtask on the source: they all read its relay. Needs OpenAPI to list beyond the guarded. */
+    private static List<String> tasksOnSource(ActiveRemediation a, PlaybookContext ctx) {
+        Set<String> names = new LinkedHashSet<>();
+        Optional<List<String>> all = ctx.dm().taskNames();
+        DmSnapshot snapshot = ctx.dm().status(all.orElse(a.task == null ? List.of(trigger(a)) : List.of(a.task)));
+        for (Subtask s : snapshot.subtasksOnSource(a.source)) {
+            names.add(s.task());
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static String trigger(ActiveRemediation a) {
+        return Facts.get(a, "trigger").orElseThrow();
+    }
+
+    /**
+     * The relay directory as the worker sees it: spec.relay.relayDir when the user set it (DM 5.4+ worker
+     * relay-dir), else the source's absolute relay-dir; a relative one lives on the container's ephemeral disk.
+     */
+    private static Optional<String> relayDir(PlaybookContext ctx, String source, String worker) {
+        RemediationSettings rs = ctx.remediation();
+        String dir = rs.relayDir();
+        if (dir == null) {
+            dir = ctx.dm().sourceConfig(source).flatMap(FixRelayMetaPlaybook::relayDirOf).orElse(null);
+        }
+        if (dir == null || !dir.startsWith("/")) {
+            return Optional.empty();
+        }
+        dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+        return Optional.of(rs.perWorkerRelayDir() ? dir + "/" + worker : dir);
+    }
+
+    static Optional<String> relayDirOf(String sourceYaml) {
+        for (String line : sourceYaml.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("relay-dir:")) {
+                String v = t.substring("relay-dir:".length()).strip();
+                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                return v.isEmpty() ? Optional.empty() : Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean under(String path, String mount) {
+        String m = mount.endsWith("/") ? mount : mount + "/";
+        return (path + "/").startsWith(m) && !path.contains("/../") && !path.endsWith("/..");
+    }
+
+    private StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
+        StepResult tasksGone = TaskLifecycle.verifyStopped(a, ctx, tasks, RUN_JOB, RECOVER_RELAY);
+        if (!(tasksGone instanceof StepResult.Next n) || !RUN_JOB.equals(n.step())) {
+            if (tasksGone instanceof StepResult.Next) {
+                Facts.put(a, FAILURE, "DM-master did not stop the tasks");
+            }
+            return tasksGone;
+        }
+        String worker = Facts.get(a, WORKER).orElseThrow();
+        List<Relay> relays = ctx.dm().relayStatus(a.source).orElse(List.of());
+        boolean running = relays.stream().anyMatch(r -> worker.equals(r.worker()) && r.stage() != Stage.STOPPED);
+        if (!running) {
+            return StepResult.next(RUN_JOB, "tasks and the relay of " + a.source + " on " + worker + " are stopped");
+        }
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
+            Facts.put(a, FAILURE, "DM did not stop the relay of " + a.source + " on " + worker);
+            return StepResult.next(RECOVER_RELAY, "the relay did not stop");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to stop");
+    }
+
+    private StepResult runJob(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.relayJobName(a.id);
+        if (ctx.jobs().get(name).isEmpty()) {
+            int creations = Integer.parseInt(Facts.get(a, "jobCreations").orElse("0"));
+            if (creations >= 2) {
+                Facts.put(a, FAILURE, "the relay fix Job " + name + " disappeared twice");
+                return StepResult.next(RECOVER_RELAY, "giving up on the fix Job");
+            }
+            // the pod may have moved since Prepare: the Job must run where the volume is
+            Optional<Pod> pod = ctx.pods().get(Facts.get(a, POD).orElseThrow());
+            if (pod.isEmpty() || pod.get().getSpec().getNodeName() == null) {
+                return StepResult.waitFor(Duration.ofSeconds(2), "waiting for pod " + Facts.get(a, POD).get()
+                        + " to be scheduled");
+            }
+            Facts.put(a, NODE, pod.get().getSpec().getNodeName());
+            Facts.put(a, "jobCreations", String.valueOf(creations + 1));
+            ctx.jobs().createIfAbsent(JobSpecs.relayMetaJob(ctx.owner(), a.id, ctx.remediation(), List.of(
+                    "--relay-dir", Facts.get(a, RELAY_DIR).orElseThrow(),
+                    "--sub-dir", Facts.get(a, SUB_DIR).orElseThrow(),
+                    "--binlog-file", Facts.get(a, FILE).orElseThrow(),
+                    "--position", "4",
+                    "--remediation-id", a.id),
+                    pod.get().getSpec().getNodeName(), Facts.get(a, CLAIM).orElseThrow(),
+                    pod.get().getSpec().getTolerations()));
+        }
+        return StepResult.next(WAIT_JOB, "Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
+    }
+
+    private StepResult waitJob(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.relayJobName(a.id);
+        JobState state = ctx.jobs().state(name, ctx.remediation().jobDeadline(), ctx.now());
+        return switch (state.phase()) {
+            case SUCCEEDED -> {
+                Facts.put(a, "fixReport", TaskLifecycle.shorten(state.report()));
+                yield StepResult.next(RESTART_WORKER, "Job " + name + " succeeded: " + TaskLifecycle.shorten(state.report()));
+            }
+            case FAILED -> {
+                ctx.jobs().delete(name);
+                Facts.put(a, FAILURE, "the relay fix Job " + name + " failed: " + state.reason()
+                        + (state.report().isEmpty() ? "" : " (" + TaskLifecycle.shorten(state.report()) + ")"));
+                yield StepResult.next(RECOVER_RELAY, "the fix Job failed; resuming relay and tasks as they were");
+            }
+            case MISSING -> StepResult.next(RUN_JOB, "Job " + name + " is gone; creating it again (the fixer is idempotent)");
+            case RUNNING -> StepResult.waitFor(Duration.ofSeconds(2), "Job " + name + " is running");
+        };
+    }
+
+    private StepResult restartWorker(ActiveRemediation a, PlaybookContext ctx) {
+        String podName = Facts.get(a, POD).orElseThrow();
+        Optional<Pod> pod = ctx.pods().get(podName);
+        String oldUid = Facts.get(a, POD_UID).orElse("");
+        if (!Facts.is(a, "restartIssued")) {
+            Facts.mark(a, "restartIssued");
+            return new StepResult.Persist("restarting DM-worker pod " + podName);
+        }
+        if (pod.isPresent() && oldUid.equals(pod.get().getMetadata().getUid())
+                && pod.get().getMetadata().getDeletionTimestamp() == null) {
+            ctx.pods().delete(podName);
+        }
+        return StepResult.next(WAIT_WORKER, "deleted pod " + podName + "; its StatefulSet starts a new DM-worker");
+    }
+
+    private StepResult waitWorker(ActiveRemediation a, PlaybookContext ctx) {
+        String podName = Facts.get(a, POD).orElseThrow();
+        String worker = Facts.get(a, WORKER).orElseThrow();
+        Optional<Pod> pod = ctx.pods().get(podName);
+        boolean newPodReady = pod.isPresent() && !Facts.get(a, POD_UID).orElse("").equals(pod.get().getMetadata().getUid())
+                && WorkerPods.ready(pod.get());
+        boolean online = newPodReady && ctx.dm().workers().stream()
+                .anyMatch(w -> w.name().equals(worker) && !"offline".equals(w.stage()));
+        if (online) {
+            return StepResult.next(ENABLE_RELAY, "DM-worker " + worker + " is back (pod " + podName + ")");
+        }
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(Duration.ofMinutes(10)) > 0) {
+            Facts.put(a, FAILURE, "DM-worker " + worker + " did not come back within 10m after its pod was deleted");
+            return StepResult.next(RECOVER_RELAY, "the worker did not come back");
+        }
+        return StepResult.waitFor(Duration.ofSeconds(2), "waiting for DM-worker " + worker + " to come back");
+    }
+
+    private StepResult verify(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
+        DmSnapshot snapshot = ctx.dm().status(tasks);
+        Optional<Relay> relay = snapshot.relayOf(a.source);
+        if (relay.isPresent() && !relay.get().errors().isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after the fix: "
+                    + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
+        }
+        if (relay.isEmpty() || relay.get().stage() != Stage.RUNNING) {
+            return waitOrFail(a, ctx, "relay of " + a.source + " "
+                    + relay.map(r -> r.stage().dmName()).orElse("not listed"));
+        }
+        StepResult taskState = TaskLifecycle.verifyRunning(a, ctx, tasks, null);
+        if (taskState instanceof StepResult.Finish f && f.outcome() == Outcome.SUCCEEDED) {
+            List<String> syncerToo = Facts.list(a, SYNCER_TOO);
+            return StepResult.finish(Outcome.SUCCEEDED, "relay.meta of " + a.source + " set to position 4 in "
+                    + Facts.get(a, FILE).orElse("?") + " (backup beside it), DM-worker restarted, relay and tasks run"
+                    + (syncerToo.isEmpty() ? "" : "; the syncer checkpoints of " + String.join(", ", syncerToo)
+                    + " point past the file too: FixSyncerCheckpoint follows"));
+        }
+        return taskState;
+    }
+
+    private static StepResult waitOrFail(ActiveRemediation a, PlaybookContext ctx, String what) {
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
+            return StepResult.finish(Outcome.FAILED, what + " after " + ctx.settings().verifyTimeout().toSeconds() + "s");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting: " + what);
+    }
+
+    @Override
+    public boolean abandon(ActiveRemediation a, PlaybookContext ctx) {
+        if (Facts.is(a, "relayDisabled") && Facts.get(a, WORKER).isPresent()) {
+            ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).get()));
+        }
+        return Abandon.restartStoppedTasks(a, ctx, Facts.list(a, TASKS), (t, saved) -> saved);
+    }
+}
