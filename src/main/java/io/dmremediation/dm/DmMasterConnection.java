@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One DM-master, through whichever of its HTTP APIs fits (dm-facts §1-2, §8): it detects OpenAPI on first use
@@ -109,19 +110,49 @@ public final class DmMasterConnection implements DmMaster {
     private DmSnapshot statusViaOpenApi(OpenApiClient openApi, Collection<String> tasks) {
         Map<String, DmSnapshot> all = openApi.tasksWithStatus();
         Collection<String> wanted = tasks.isEmpty() ? all.keySet() : new LinkedHashSet<>(tasks);
+        Set<String> relayTrouble = relayTrouble(openApi, all, wanted);
         SnapshotBuilder out = new SnapshotBuilder();
         for (String task : wanted) {
             DmSnapshot brief = all.get(task);
             if (brief == null) {
                 continue;
             }
-            if (healthy(brief)) {
+            boolean readsTroubledRelay = brief.subtasks().stream().anyMatch(s -> relayTrouble.contains(s.source()));
+            if (healthy(brief) && !readsTroubledRelay) {
                 out.addAll(brief);
             } else {
                 gateway.queryStatus(task).ifPresent(out::addAll);
             }
         }
         return out.build();
+    }
+
+    /**
+     * Sources whose relay is not running cleanly. OpenAPI task status never shows relay errors (dm-facts §2.3), and
+     * a subtask reading a stuck relay can stay Running; so for sources read through relay ({@code binlog_type}
+     * {@code local}) one source-status request per source tells the relay stage, and only a troubled relay costs the
+     * gateway's detailed status.
+     */
+    private static Set<String> relayTrouble(OpenApiClient openApi, Map<String, DmSnapshot> all,
+                                            Collection<String> wanted) {
+        Set<String> relaySources = new TreeSet<>();
+        for (String task : wanted) {
+            DmSnapshot brief = all.get(task);
+            if (brief != null) {
+                brief.subtasks().stream()
+                        .filter(s -> s.sync() != null && "local".equalsIgnoreCase(s.sync().binlogType()))
+                        .forEach(s -> relaySources.add(s.source()));
+            }
+        }
+        Set<String> trouble = new TreeSet<>();
+        for (String source : relaySources) {
+            boolean running = openApi.sourceStatus(source).stream()
+                    .allMatch(r -> r.stage() == Stage.RUNNING && r.errors().isEmpty());
+            if (!running) {
+                trouble.add(source);
+            }
+        }
+        return trouble;
     }
 
     private static boolean healthy(DmSnapshot task) {

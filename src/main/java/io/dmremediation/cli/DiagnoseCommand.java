@@ -1,0 +1,143 @@
+package io.dmremediation.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dmremediation.diagnosis.Diagnosis;
+import io.dmremediation.diagnosis.Finding;
+import io.dmremediation.dm.DmMaster;
+import io.dmremediation.dm.DmMasterClients;
+import io.dmremediation.dm.DmMasterException;
+import io.dmremediation.dm.DmStatusJson;
+import io.dmremediation.domain.DmError;
+import io.dmremediation.domain.DmSnapshot;
+import io.dmremediation.domain.Unit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The on-call helper: what dmctl printed (or a live DM-master) in, what the FAQ says to do out. */
+public final class DiagnoseCommand implements Command {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pasted input larger than this is not a dmctl reply. */
+    static final int MAX_INPUT = 16 * 1024 * 1024;
+
+    private final Function<String, DmMaster> connect;
+
+    public DiagnoseCommand() {
+        this(DmMasterClients::connect);
+    }
+
+    DiagnoseCommand(Function<String, DmMaster> connect) {
+        this.connect = connect;
+    }
+
+    @Override
+    public String name() {
+        return "diagnose";
+    }
+
+    @Override
+    public String summary() {
+        return "Read DM's query-status output or error lines and say which FAQ fix applies";
+    }
+
+    @Override
+    public String help() {
+        return """
+                Usage: diagnose [--file F | -] [--master URL [--task T]]
+
+                Reads what DM reported and prints one JSON object per finding, one per line:
+                  {"task":…,"source":…,"worker":…,"unit":…,"errorClass":…,"action":…,"code":…,"message":…,"reason":…}
+                errorClass: invalid-connection, bad-connection, relay-binlog-overflow, syncer-binlog-overflow, unknown
+                action (the DM FAQ's remedy): RestartTask, FixRelayMeta, FixSyncerCheckpoint, None
+                A healthy task prints nothing.
+
+                Input (default: standard input):
+                  --file F      dmctl / gateway query-status JSON (full or summary), OpenAPI task-status JSON,
+                                a ProcessError object, or plain DM error lines, one per line; '-' reads stdin
+                  --master URL  ask a live DM-master instead, e.g. http://basic-dm-master.dm:8261
+                  --task T      with --master: only this task (without it, every task; needs DM's OpenAPI)
+
+                Exit codes: 0 read and diagnosed (findings or not), 2 unreadable input or DM-master unusable.
+                """;
+    }
+
+    @Override
+    public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err) {
+        Args args = Args.parse(argv, Set.of("file", "master", "task"), Set.of());
+        if (args.positional().size() == 1 && args.positional().get(0).equals("-")) {
+            args = Args.parse(List.of("--file", "-"), Set.of("file"), Set.of());
+        } else if (!args.positional().isEmpty()) {
+            throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
+        }
+        if (args.value("file").isPresent() && args.value("master").isPresent()) {
+            throw new Args.UsageException("give --file or --master, not both");
+        }
+        if (args.value("task").isPresent() && args.value("master").isEmpty()) {
+            throw new Args.UsageException("--task goes with --master");
+        }
+        DmSnapshot snapshot;
+        try {
+            if (args.value("master").isPresent()) {
+                DmMaster dm = connect.apply(args.value("master").get());
+                snapshot = dm.status(args.value("task").map(List::of).orElse(List.of()));
+            } else {
+                String file = args.value("file").orElse("-");
+                snapshot = DmStatusJson.parseAny(read(file, in));
+            }
+        } catch (DmMasterException e) {
+            err.println("diagnose: " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println("diagnose: cannot read " + args.value("file").orElse("standard input") + ": " + e.getMessage());
+            return USAGE;
+        }
+        for (Finding f : Diagnosis.diagnose(snapshot)) {
+            out.println(line(f));
+        }
+        return OK;
+    }
+
+    private static String read(String file, InputStream in) throws IOException {
+        byte[] bytes;
+        if (file.equals("-")) {
+            bytes = in.readNBytes(MAX_INPUT + 1);
+        } else {
+            Path p = Path.of(file);
+            if (Files.size(p) > MAX_INPUT) {
+                throw new IOException("larger than " + (MAX_INPUT >> 20) + " MiB");
+            }
+            bytes = Files.readAllBytes(p);
+        }
+        if (bytes.length > MAX_INPUT) {
+            throw new IOException("larger than " + (MAX_INPUT >> 20) + " MiB");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static String line(Finding f) {
+        ObjectNode o = JSON.createObjectNode();
+        DmError e = f.primary();
+        o.put("task", f.task());
+        o.put("source", f.source());
+        o.put("worker", f.worker());
+        o.put("unit", f.unit() == Unit.UNKNOWN ? null : f.unit().dmName());
+        o.put("errorClass", f.errorClass().id());
+        o.put("action", f.remedy().id());
+        if (e == null || e.code() == 0) {
+            o.putNull("code");
+        } else {
+            o.put("code", e.code());
+        }
+        o.put("message", e == null ? null : e.text());
+        o.put("reason", f.reason());
+        return o.toString();
+    }
+}
