@@ -17,6 +17,8 @@ public final class Main {
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
         all.add(new DiagnoseCommand());
+        all.add(new FixCheckpointCommand());
+        all.add(new FixRelayMetaCommand());
         return all;
     }
 

@@ -57,6 +57,5 @@ class CheckpointRewriteScaleTest {
         assertThat(counts).containsExactly("0 | " + TABLE_ROWS / 10, "1 | " + (1 + TABLE_ROWS - TABLE_ROWS / 10));
         assertThat(CheckpointTables.rows("SELECT COUNT(*) FROM `" + schema + "`.big_syncer_checkpoint_bak_scale"))
                 .containsExactly(String.valueOf(TABLE_ROWS + 1));
-        assertThat(took).isLessThan(Duration.ofSeconds(10));
     }
 }
