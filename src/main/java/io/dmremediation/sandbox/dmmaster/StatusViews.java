@@ -1,0 +1,78 @@
+package io.dmremediation.sandbox.dmmaster;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Immutable snapshots of what DM-master gathers from the workers for query-status (§3) and the OpenAPI
+ * status endpoints (§2.3); built under the cluster lock, rendered without it.
+ */
+final class StatusViews {
+
+    /** A subtask's {@code SubTaskStatus} with its {@code sync} block. */
+    record SubtaskView(String task, String stage, String unit, boolean hasResult, boolean canceled,
+                       List<ProcessError> errors, String masterBinlog, String syncerBinlog, long totalEvents,
+                       boolean synced, String binlogType, long secondsBehindMaster) {
+    }
+
+    /** {@code RelayStatus}. */
+    record RelayView(String masterBinlog, String relaySubDir, String relayBinlog, boolean catchUpMaster,
+                     String stage, boolean hasResult, boolean canceled, List<ProcessError> errors) {
+    }
+
+    /** One {@code QueryStatusResponse}: a source's worker answer, or DM-master's error when there is none. */
+    record SourceView(String source, String worker, boolean ok, String msg, RelayView relay,
+                      List<SubtaskView> subtasks) {
+    }
+
+    private StatusViews() {
+    }
+
+    /** getStatusFromWorkers (server.go): one entry per source, sorted by source name. */
+    static List<SourceView> forSources(Cluster c, String task, List<String> sources) {
+        List<SourceView> out = new ArrayList<>();
+        for (String src : sources.stream().distinct().sorted().toList()) {
+            out.add(forSource(c, task, src));
+        }
+        return out;
+    }
+
+    static SourceView forSource(Cluster c, String task, String source) {
+        SourceState s = c.sources.get(source);
+        WorkerState w = s == null ? null : c.liveWorker(s);
+        if (w == null) {
+            return new SourceView(source, "", false, ErrorCatalog.workerClientNotFound(source).terrorString(),
+                    null, List.of());
+        }
+        List<SubtaskView> subs = new ArrayList<>();
+        if (task != null) {
+            Subtask st = c.subtask(task, source);
+            if (st != null) {
+                subs.add(subtask(s, st));
+            }
+        }
+        return new SourceView(source, w.name, true, "", relay(s), subs);
+    }
+
+    static SubtaskView subtask(SourceState s, Subtask st) {
+        Position master = s.binlog.master();
+        Position flushed = st.flushed == null ? st.checkpoint : st.flushed;
+        // syncerBinlog is the flushed global checkpoint; read from relay it carries the sub-dir suffix (§2.3)
+        String syncerFile = st.readsRelay ? UpstreamBinlog.suffixedName(flushed.file(), RelayDir.SUFFIX) : flushed.file();
+        String syncerBinlog = "(" + syncerFile + ", " + flushed.uint32Pos() + ")";
+        boolean synced = s.binlog.compare(flushed, master) == 0;
+        long behind = synced ? 0 : 1 + s.binlog.distance(flushed, master) / (64L << 20);
+        return new SubtaskView(st.task, st.stage.dmName(), "Sync", st.hasResult, st.canceled, st.errors,
+                master.dmText(), syncerBinlog, st.totalEvents, synced, st.readsRelay ? "local" : "remote", behind);
+    }
+
+    static RelayView relay(SourceState s) {
+        RelayUnit r = s.relay;
+        if (r == null) {
+            return null;
+        }
+        Position master = s.binlog.master();
+        return new RelayView(master.dmText(), s.relayDir.subDir(), r.position.dmText(),
+                s.binlog.compare(r.position, master) == 0, r.stage.dmName(), r.hasResult, r.canceled, r.errors);
+    }
+}
