@@ -95,10 +95,8 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         }
         ClusterTarget target = ClusterTarget.of(resource);
         Playbook playbook = services.playbooks().of(active.playbook);
-        PlaybookContext ctx = new PlaybookContext(resource, services.connections().get(target.masterUrl()),
-                new ConfigVault(services.client(), resource), new RepairJobs(services.client(), resource),
-                new WorkerPods(services.client(), target.namespace(), target.workerLabels()), services.clock(),
-                SpecSettings.settings(resource.getSpec()), services.remediationSettings(resource));
+        PlaybookContext ctx = services.playbookContext(resource, target,
+                services.connections().get(target.masterUrl()), SpecSettings.settings(resource.getSpec()));
         try {
             if (playbook.abandon(active, ctx)) {
                 services.slots().release(target.key(), resource.getMetadata().getUid());

@@ -15,6 +15,7 @@ import io.dmremediation.dm.DmMaster;
 import io.dmremediation.dm.DmMasterException;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.playbook.ConfigVault;
+import io.dmremediation.playbook.DownstreamSecret;
 import io.dmremediation.playbook.Playbook;
 import io.dmremediation.playbook.PlaybookContext;
 import io.dmremediation.playbook.RemediationSettings;
@@ -205,12 +206,13 @@ final class RemediationCycle {
         }
     }
 
+    /** Every playbook stops and starts tasks, and DM hides the password a start needs: the Secret must be usable. */
     private String missingConfiguration(Finding f) {
-        if (f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && settings.policy(f.errorClass()).acts()
-                && services.remediationSettings(resource).downstreamSecret() == null) {
-            return "FixSyncerCheckpoint needs spec.downstream.secretRef (host, port, user, password of the downstream)";
+        if (!settings.policy(f.errorClass()).acts()) {
+            return null;
         }
-        return null;
+        return new DownstreamSecret(services.client(), resource.getMetadata().getNamespace())
+                .problem(services.remediationSettings(resource).downstreamSecret()).orElse(null);
     }
 
     private int inFlightElsewhere() {
@@ -378,11 +380,7 @@ final class RemediationCycle {
     }
 
     private PlaybookContext playbookContext() {
-        RemediationSettings rs = services.remediationSettings(resource);
-        return new PlaybookContext(resource, dm, new ConfigVault(services.client(), resource),
-                new RepairJobs(services.client(), resource),
-                new WorkerPods(services.client(), target.namespace(), target.workerLabels()), services.clock(),
-                settings, rs);
+        return services.playbookContext(resource, target, dm, settings);
     }
 
     /** The rows a remediation counts against: its task, or for a relay fix every guarded task on the source. */

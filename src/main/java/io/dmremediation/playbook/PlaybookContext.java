@@ -11,8 +11,9 @@ import java.time.Instant;
  * Everything a playbook may touch: DM-master, the Secret that keeps task configs, the repair Jobs, the worker
  * pods, the clock, and the resource's settings.
  */
-public record PlaybookContext(DMRemediation owner, DmMaster dm, ConfigVault vault, RepairJobs jobs, WorkerPods pods, Clock clock,
-                              Settings settings, RemediationSettings remediation) {
+public record PlaybookContext(DMRemediation owner, DmMaster dm, ConfigVault vault, RepairJobs jobs, WorkerPods pods,
+                              DownstreamSecret downstream, Clock clock, Settings settings,
+                              RemediationSettings remediation) {
 
     public Instant now() {
         return clock.instant();

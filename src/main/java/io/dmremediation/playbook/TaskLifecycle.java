@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -21,6 +22,8 @@ import java.util.function.BiFunction;
 final class TaskLifecycle {
 
     static final Duration RECHECK = Duration.ofSeconds(1);
+    /** How long a restarted task must keep running before it counts as running again. */
+    static final Duration STABLE = Duration.ofSeconds(3);
 
     private TaskLifecycle() {
     }
@@ -59,6 +62,14 @@ final class TaskLifecycle {
                 }
                 throw e;
             }
+            if (TaskYaml.passwordMasked(yaml)) {
+                String secret = ctx.remediation().downstreamSecret();
+                Optional<String> problem = ctx.downstream().problem(secret);
+                if (problem.isPresent()) {
+                    return StepResult.finish(Outcome.FAILED, problem.get() + "; nothing was changed");
+                }
+                yaml = TaskYaml.withTargetPassword(yaml, ctx.downstream().password(secret).orElseThrow());
+            }
             a.configSecret = ctx.vault().save(a, task, yaml);
         }
         return StepResult.next(next, "saved the config of " + String.join(", ", tasks) + " in Secret "
@@ -81,7 +92,10 @@ final class TaskLifecycle {
             }
             if (present && !ctx.vault().has(a, task)) {
                 // the saved copy vanished before the stop: save it again while DM still has the task
-                a.configSecret = ctx.vault().save(a, task, ctx.dm().taskConfig(task));
+                StepResult saved = saveConfigs(a, ctx, List.of(task), "");
+                if (saved instanceof StepResult.Finish) {
+                    return saved;
+                }
             }
             if (present && !issued) {
                 Facts.mark(a, stopIssuedKey(round, task));
@@ -162,7 +176,7 @@ final class TaskLifecycle {
                     return StepResult.finish(Outcome.FAILED, "task " + task + " paused again on source "
                             + st.source() + ": " + shorten(st.errors().get(0).text()));
                 }
-                if (!runsAndMoves(a, task, st)) {
+                if (!runsAndMoves(a, ctx, task, st)) {
                     waiting.add(task + "/" + st.source() + " (" + st.stage().dmName() + ")");
                 }
             }
@@ -178,27 +192,30 @@ final class TaskLifecycle {
         return StepResult.waitFor(RECHECK, "waiting for " + String.join(", ", waiting));
     }
 
-    private static boolean runsAndMoves(ActiveRemediation a, String task, Subtask st) {
+    /**
+     * Running without errors for {@link #STABLE} (DM may show Running for a moment before the next failure), and
+     * either synced or with its position moved since first seen running.
+     */
+    private static boolean runsAndMoves(ActiveRemediation a, PlaybookContext ctx, String task, Subtask st) {
         if (st.stage() == Stage.FINISHED) {
             return true;
         }
+        String since = "runningSince/" + task + "/" + st.source();
+        String from = "verifyFrom/" + task + "/" + st.source();
         if (st.stage() != Stage.RUNNING || !st.errors().isEmpty()) {
+            a.facts.remove(since);
+            a.facts.remove(from);
             return false;
         }
-        if (st.sync() == null) {
-            return true;
-        }
-        if (st.sync().synced()) {
-            return true;
-        }
-        String key = "verifyFrom/" + task + "/" + st.source();
-        String position = String.valueOf(st.sync().syncerBinlog());
-        String first = Facts.get(a, key).orElse(null);
-        if (first == null) {
-            Facts.put(a, key, position);
+        String position = st.sync() == null ? "" : String.valueOf(st.sync().syncerBinlog());
+        if (Facts.get(a, since).isEmpty()) {
+            Facts.put(a, since, ctx.now().toString());
+            Facts.put(a, from, position);
             return false;
         }
-        return !first.equals(position);
+        boolean stable = !Instant.parse(Facts.get(a, since).get()).plus(STABLE).isAfter(ctx.now());
+        boolean progressing = st.sync() == null || st.sync().synced() || !position.equals(Facts.get(a, from).orElse(""));
+        return stable && progressing;
     }
 
     static Duration elapsed(ActiveRemediation a, PlaybookContext ctx) {

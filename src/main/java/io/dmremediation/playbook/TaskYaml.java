@@ -34,6 +34,29 @@ public final class TaskYaml {
         return parse(yaml).path("name").asText("");
     }
 
+    /** DM's GetCfg masks the downstream password with this (tiflow dm/master/server.go GetCfg). */
+    public static final String MASKED = "******";
+
+    /** True when the config's {@code target-database.password} is DM's mask, not the real password. */
+    public static boolean passwordMasked(String yaml) {
+        return MASKED.equals(parse(yaml).path("target-database").path("password").asText(null));
+    }
+
+    /** The config with the downstream password put back. */
+    public static String withTargetPassword(String yaml, String password) {
+        ObjectNode root = (ObjectNode) parse(yaml);
+        JsonNode target = root.get("target-database");
+        if (target == null || !target.isObject()) {
+            throw new TaskConfigException("the task config has no target-database");
+        }
+        ((ObjectNode) target).put("password", password);
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new TaskConfigException("could not write the task config back as YAML");
+        }
+    }
+
     /** Whether the source's syncer runs in safe mode for the whole run. */
     public static boolean safeMode(String yaml, String source) {
         JsonNode root = parse(yaml);

@@ -28,6 +28,9 @@ public final class KubeWorld implements AutoCloseable {
 
     public static final String CRD_RESOURCE = "/META-INF/fabric8/dmremediations.dmremediation.io-v1.yml";
 
+    /** Held so the level set on it is not lost when the logger is collected. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
@@ -38,6 +41,8 @@ public final class KubeWorld implements AutoCloseable {
 
     /** Starts on a free port (or {@code port}), plain HTTP on 127.0.0.1. */
     public static KubeWorld start(int port, boolean kubectl) {
+        // the mock server logs every request through java.util.logging
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMixedDispatcher mixed = new KubernetesMixedDispatcher(responses);
         Dispatcher dispatcher = kubectl ? new KubectlCompatDispatcher(mixed) : mixed;

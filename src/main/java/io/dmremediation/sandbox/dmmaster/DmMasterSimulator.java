@@ -95,7 +95,7 @@ public final class DmMasterSimulator implements AutoCloseable {
                 }
                 Path relayRoot = spec.relayDir != null ? spec.relayDir : workDir.resolve(spec.id).resolve("relay");
                 SourceState s = new SourceState(spec.id, binlog, new RelayDir(relayRoot, spec.serverUuid),
-                        spec.serverUuid, spec.enableGtid, tables, spec.host, spec.port, spec.user, spec.worker,
+                        spec.reportedRelayDir, spec.serverUuid, spec.enableGtid, tables, spec.host, spec.port, spec.user, spec.worker,
                         spec.enableRelay);
                 cluster.sources.put(spec.id, s);
             }
@@ -260,7 +260,7 @@ public final class DmMasterSimulator implements AutoCloseable {
             r.position = new Position(bigFile, (1L << 32) + 7_654_321L);
             s.relayDir.ensureBinlogPlaceholder(bigFile);
             workers.writeRelayMeta(s, r);
-            r.persistent = ErrorCatalog.relayDuplicateEvent(s.relayDir.subDirPath().resolve(bigFile).toString(),
+            r.persistent = ErrorCatalog.relayDuplicateEvent(s.reportedSubDirPath() + "/" + bigFile,
                     r.position.uint32Pos());
             r.pauseWithErrors(List.of(r.persistent));
         });
@@ -338,6 +338,11 @@ public final class DmMasterSimulator implements AutoCloseable {
     }
 
     /** Applies a reply fault for a while (e.g. a leader election). */
+    /** The fault for requests of this method under the path prefix only (e.g. POST start-task). */
+    public void replyFault(Fault fault, String method, String pathPrefix) {
+        faults.onRequest(fault, method, pathPrefix);
+    }
+
     public void replyFault(Fault fault, Duration duration) {
         faults.forNanos(fault, duration.toNanos());
     }

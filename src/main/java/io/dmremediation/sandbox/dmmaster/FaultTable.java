@@ -9,12 +9,18 @@ final class FaultTable {
 
     private static final class Rule {
         final Fault fault;
+        final String method;
         final String pathPrefix;
         int remaining;
         final long untilNanos;
 
         Rule(Fault fault, String pathPrefix, int remaining, long untilNanos) {
+            this(fault, null, pathPrefix, remaining, untilNanos);
+        }
+
+        Rule(Fault fault, String method, String pathPrefix, int remaining, long untilNanos) {
             this.fault = fault;
+            this.method = method;
             this.pathPrefix = pathPrefix;
             this.remaining = remaining;
             this.untilNanos = untilNanos;
@@ -37,6 +43,10 @@ final class FaultTable {
         rules.add(new Rule(f, pathPrefix, -1, Long.MAX_VALUE));
     }
 
+    synchronized void onRequest(Fault f, String method, String pathPrefix) {
+        rules.add(new Rule(f, method, pathPrefix, -1, Long.MAX_VALUE));
+    }
+
     synchronized void forNanos(Fault f, long nanos) {
         rules.add(new Rule(f, null, -1, System.nanoTime() + nanos));
     }
@@ -46,7 +56,7 @@ final class FaultTable {
     }
 
     /** The first rule that applies to this path, consuming one of its uses; null when none does. */
-    synchronized Fault match(String path) {
+    synchronized Fault match(String method, String path) {
         long now = System.nanoTime();
         Iterator<Rule> it = rules.iterator();
         while (it.hasNext()) {
@@ -56,6 +66,9 @@ final class FaultTable {
                 continue;
             }
             if (r.pathPrefix != null && !path.startsWith(r.pathPrefix)) {
+                continue;
+            }
+            if (r.method != null && !r.method.equalsIgnoreCase(method)) {
                 continue;
             }
             if (r.remaining > 0 && --r.remaining == 0) {

@@ -40,7 +40,7 @@ final class HttpRouter implements HttpHandler {
                     ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
                     ex.getRequestHeaders().getFirst("Content-Type"), body);
             log.add(req.method(), req.path(), req.rawQuery(), body);
-            Fault fault = faults.match(req.path());
+            Fault fault = faults.match(req.method(), req.path());
             HttpReply reply;
             if (fault == null) {
                 reply = dispatch(req);

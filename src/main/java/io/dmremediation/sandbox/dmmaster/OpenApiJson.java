@@ -116,7 +116,7 @@ final class OpenApiJson {
             rc.put("enable_relay", s.relayEnabled);
             rc.put("relay_binlog_gtid", "");
             rc.put("relay_binlog_name", "");
-            rc.put("relay_dir", s.relayDir.root().toString());
+            rc.put("relay_dir", s.reportedRelayDir);
         }
         o.putNull("security");
         o.put("source_name", s.id);

@@ -19,6 +19,7 @@ public final class SourceSpec {
     boolean enableRelay;
     boolean enableGtid;
     Path relayDir;
+    String reportedRelayDir;
     String serverUuid;
     final Map<String, Long> binlogFiles = new LinkedHashMap<>();
     final List<String> tables = new ArrayList<>();
@@ -57,6 +58,16 @@ public final class SourceSpec {
     /** The relay dir on the local disk; by default a directory under the simulator's work dir. */
     public SourceSpec relayDir(Path dir) {
         this.relayDir = dir;
+        return this;
+    }
+
+    /**
+     * The relay dir on the local disk, and the path DM reports for it: the path inside the DM-worker's container
+     * (e.g. {@code /var/lib/dm-worker/relay}) when the local directory stands in for the worker's volume.
+     */
+    public SourceSpec relayDir(Path dir, String asSeenByWorker) {
+        this.relayDir = dir;
+        this.reportedRelayDir = asSeenByWorker;
         return this;
     }
 

@@ -17,6 +17,8 @@ final class SourceState {
     final String id;
     final UpstreamBinlog binlog;
     final RelayDir relayDir;
+    /** The relay dir as DM-worker names it in configs and errors (its container path in the sandbox). */
+    final String reportedRelayDir;
     final String serverUuid;
     final boolean enableGtid;
     final List<TableRef> tables;
@@ -30,11 +32,12 @@ final class SourceState {
     boolean relayEnabled;
     RelayUnit relay;
 
-    SourceState(String id, UpstreamBinlog binlog, RelayDir relayDir, String serverUuid, boolean enableGtid,
+    SourceState(String id, UpstreamBinlog binlog, RelayDir relayDir, String reportedRelayDir, String serverUuid, boolean enableGtid,
                 List<TableRef> tables, String host, int port, String user, String homeWorker, boolean relayEnabled) {
         this.id = id;
         this.binlog = binlog;
         this.relayDir = relayDir;
+        this.reportedRelayDir = reportedRelayDir != null ? reportedRelayDir : relayDir.root().toString();
         this.serverUuid = serverUuid;
         this.enableGtid = enableGtid;
         this.tables = List.copyOf(tables);
@@ -43,6 +46,11 @@ final class SourceState {
         this.user = user;
         this.homeWorker = homeWorker;
         this.relayEnabled = relayEnabled;
+    }
+
+    /** The current relay sub-directory as DM-worker names it. */
+    String reportedSubDirPath() {
+        return reportedRelayDir + "/" + relayDir.subDir();
     }
 
     /**
@@ -56,7 +64,7 @@ final class SourceState {
                 + "enable-relay: " + relayEnabled + "\n"
                 + "relay-binlog-name: \"\"\n"
                 + "relay-binlog-gtid: \"\"\n"
-                + "relay-dir: " + relayDir.root() + "\n"
+                + "relay-dir: " + reportedRelayDir + "\n"
                 + "flavor: mysql\n"
                 + "from:\n"
                 + "  host: " + host + "\n"

@@ -163,7 +163,7 @@ final class WorkerRuntime {
     ProcessError startPositionError(SourceState s, Subtask st, Position stored, UpstreamBinlog.Validity v) {
         long pos = stored.uint32Pos();
         if (st.readsRelay) {
-            String dir = s.relayDir.subDirPath().toString();
+            String dir = s.reportedSubDirPath();
             return switch (v) {
                 case BEYOND_END -> ErrorCatalog.relayPosTooBig(stored.file(), pos);
                 case NO_SUCH_FILE -> ErrorCatalog.relayPosTooBig(stored.file(), pos);
@@ -281,7 +281,7 @@ final class WorkerRuntime {
             r = new RelayUnit(c.settings.newBackoff(), new Position(file, m.binlogPos()));
             if (s.binlog.check(file, m.binlogPos()) != UpstreamBinlog.Validity.VALID) {
                 r.persistent = ErrorCatalog.relayDuplicateEvent(
-                        s.relayDir.subDirPath().resolve(file).toString(), m.binlogPos());
+                        s.reportedSubDirPath() + "/" + file, m.binlogPos());
             }
         }
         s.relayDir.ensureBinlogPlaceholder(r.position.file());

@@ -1,0 +1,290 @@
+package io.dmremediation.sandbox;
+
+import io.dmremediation.cli.Command;
+import io.dmremediation.cli.FixCheckpointCommand;
+import io.dmremediation.cli.FixRelayMetaCommand;
+import io.dmremediation.fixer.Environment;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Runs the Jobs the operator creates, in this process, the way a kubelet and the Job controller would: the
+ * container's arguments go to the production fixer command, its environment is resolved from the pod spec (Secret
+ * references read through the Kubernetes API), volumes of persistent claims are local directories mounted at the
+ * container's paths (paths under a mount in the arguments are mapped), and the Job's pod and status are written
+ * back: termination message, exit code, Complete or Failed. The deadline is enforced like the Job controller
+ * does. Faults for tests: a Job can be made to fail or to hang.
+ */
+public final class StandInKubelet implements AutoCloseable {
+
+    /** What happens to the next Jobs whose name starts with a prefix. */
+    public enum Behaviour { RUN, FAIL, HANG }
+
+    /** One Job run, as the tests see it. */
+    public record Run(String job, List<String> args, int exitCode, String stdout, String stderr) {
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Function<String, Path> claimDirs;
+    private final Path scratch;
+    private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final List<Run> runs = new CopyOnWriteArrayList<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "stand-in-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
+    private Watch watch;
+
+    /**
+     * @param claimDirs the local directory behind a PersistentVolumeClaim, by claim name
+     */
+    public StandInKubelet(KubernetesClient client, String namespace, Function<String, Path> claimDirs, Path scratch) {
+        this.client = client;
+        this.namespace = namespace;
+        this.claimDirs = claimDirs;
+        this.scratch = scratch;
+    }
+
+    public StandInKubelet start() {
+        watch = client.batch().v1().jobs().inNamespace(namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                if (action == Action.ADDED && seen.add(job.getMetadata().getUid())) {
+                    executor.submit(() -> admit(job));
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                // the world is closing
+            }
+        });
+        return this;
+    }
+
+    /** Jobs whose name starts with {@code prefix} fail (exit 1 without running) or hang until their deadline. */
+    public void behave(String prefix, Behaviour behaviour) {
+        behaviours.put(prefix, behaviour);
+    }
+
+    public List<Run> runs() {
+        return List.copyOf(runs);
+    }
+
+    private Behaviour behaviourOf(String job) {
+        return behaviours.entrySet().stream().filter(e -> job.startsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(Behaviour.RUN);
+    }
+
+    private void admit(Job job) {
+        try {
+            String name = job.getMetadata().getName();
+            Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+            String podName = name + "-" + Long.toHexString(System.nanoTime() & 0xfffff);
+            Pod pod = client.resource(new PodBuilder()
+                    .withNewMetadata().withName(podName).withNamespace(namespace)
+                        .addToLabels("job-name", name).addToLabels("batch.kubernetes.io/job-name", name)
+                        .addToLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .endMetadata()
+                    .withSpec(job.getSpec().getTemplate().getSpec())
+                    .withNewStatus().withPhase("Running").endStatus()
+                    .build()).create();
+            setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(Instant.now().toString()).build());
+            Long deadline = job.getSpec().getActiveDeadlineSeconds();
+            Behaviour behaviour = behaviourOf(name);
+            if (behaviour == Behaviour.HANG) {
+                if (deadline != null) {
+                    executor.schedule(() -> finish(name, pod, 1, "", "DeadlineExceeded",
+                            "Job was active longer than specified deadline"), deadline, TimeUnit.SECONDS);
+                }
+                return;
+            }
+            if (behaviour == Behaviour.FAIL) {
+                finish(name, pod, 1, "{\"result\":\"refused\",\"message\":\"made to fail by the sandbox\"}",
+                        "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+                return;
+            }
+            execute(job, c, pod);
+        } catch (RuntimeException e) {
+            // the Job was deleted while admitted, or the world is closing
+        }
+    }
+
+    private void execute(Job job, Container c, Pod pod) {
+        String name = job.getMetadata().getName();
+        Map<String, Path> mounts = mounts(job, c);
+        List<String> args = new ArrayList<>();
+        for (String a : c.getArgs()) {
+            args.add(mapPath(a, mounts));
+        }
+        Map<String, String> env = new HashMap<>();
+        Path report;
+        try {
+            Files.createDirectories(scratch);
+            report = Files.createTempFile(scratch, name, ".termination-log");
+        } catch (IOException e) {
+            finish(name, pod, 1, "", "BackoffLimitExceeded", "stand-in kubelet: " + e.getMessage());
+            return;
+        }
+        for (EnvVar v : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+            String value = resolve(v);
+            if (value != null) {
+                env.put(v.getName(), "DMR_REPORT_FILE".equals(v.getName()) ? report.toString() : value);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        String command = args.isEmpty() ? "" : args.get(0);
+        Map<String, Function<Environment, Command>> commands = Map.of(
+                "fix-checkpoint", FixCheckpointCommand::new,
+                "fix-relay-meta", FixRelayMetaCommand::new);
+        Function<Environment, Command> factory = commands.get(command);
+        if (factory == null) {
+            code = 127;
+            err.writeBytes(("no such command " + command).getBytes(StandardCharsets.UTF_8));
+        } else {
+            code = factory.apply(Environment.of(env)).run(args.subList(1, args.size()),
+                    new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+        }
+        String message;
+        try {
+            message = Files.readString(report);
+            Files.deleteIfExists(report);
+        } catch (IOException e) {
+            message = "";
+        }
+        runs.add(new Run(name, List.copyOf(args), code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)));
+        if (code == 0) {
+            finish(name, pod, 0, message, null, null);
+        } else {
+            finish(name, pod, code, message, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+        }
+    }
+
+    private void finish(String job, Pod pod, int exitCode, String message, String failReason, String failMessage) {
+        try {
+            String now = Instant.now().toString();
+            client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
+                p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+                p.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                        .withName(pod.getSpec().getContainers().get(0).getName())
+                        .withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message)
+                            .withReason(exitCode == 0 ? "Completed" : "Error").withFinishedAt(now)
+                        .endTerminated().endState().build()));
+                return p;
+            });
+            JobStatusBuilder status = new JobStatusBuilder().withActive(0).withCompletionTime(exitCode == 0 ? now : null);
+            if (exitCode == 0) {
+                status.withSucceeded(1).withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
+                        .withLastTransitionTime(now).build());
+            } else {
+                status.withFailed(1).withConditions(new JobConditionBuilder().withType("Failed").withStatus("True")
+                        .withReason(failReason).withMessage(failMessage).withLastTransitionTime(now).build());
+            }
+            setJobStatus(job, status.build());
+        } catch (RuntimeException e) {
+            // deleted meanwhile
+        }
+    }
+
+    private void setJobStatus(String job, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
+        client.batch().v1().jobs().inNamespace(namespace).withName(job).editStatus(j -> {
+            j.setStatus(status);
+            return j;
+        });
+    }
+
+    private Map<String, Path> mounts(Job job, Container c) {
+        Map<String, Path> mounts = new HashMap<>();
+        List<Volume> volumes = job.getSpec().getTemplate().getSpec().getVolumes();
+        for (VolumeMount m : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
+            for (Volume v : volumes == null ? List.<Volume>of() : volumes) {
+                if (v.getName().equals(m.getName()) && v.getPersistentVolumeClaim() != null) {
+                    mounts.put(m.getMountPath(), claimDirs.apply(v.getPersistentVolumeClaim().getClaimName()));
+                }
+            }
+        }
+        return mounts;
+    }
+
+    /** A container path under a mounted volume becomes the local directory behind it. */
+    static String mapPath(String arg, Map<String, Path> mounts) {
+        for (Map.Entry<String, Path> m : mounts.entrySet()) {
+            String mount = m.getKey().endsWith("/") ? m.getKey().substring(0, m.getKey().length() - 1) : m.getKey();
+            if (arg.equals(mount) || arg.startsWith(mount + "/")) {
+                return m.getValue() + arg.substring(mount.length());
+            }
+        }
+        return arg;
+    }
+
+    private String resolve(EnvVar v) {
+        if (v.getValue() != null) {
+            return v.getValue();
+        }
+        if (v.getValueFrom() == null || v.getValueFrom().getSecretKeyRef() == null) {
+            return null;
+        }
+        SecretKeySelector ref = v.getValueFrom().getSecretKeyRef();
+        Secret s = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        String encoded = s == null || s.getData() == null ? null : s.getData().get(ref.getKey());
+        if (encoded == null && s != null && s.getStringData() != null) {
+            return s.getStringData().get(ref.getKey());
+        }
+        return encoded == null ? null : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+
+    /** Time the Job controller would wait before it marks a hung Job: only for tests that need it short. */
+    static Duration deadlineOf(Job job) {
+        Long s = job.getSpec().getActiveDeadlineSeconds();
+        return s == null ? Duration.ZERO : Duration.ofSeconds(s);
+    }
+
+    @Override
+    public void close() {
+        if (watch != null) {
+            watch.close();
+        }
+        executor.shutdownNow();
+    }
+}
