@@ -86,8 +86,20 @@ public final class OperatorRunner implements AutoCloseable {
         }
     }
 
-    /** A Lease for leader election; {@code identity} tells replicas apart. */
-    public record LeaderElection(String leaseName, String leaseNamespace, String identity) {
+    /**
+     * A Lease for leader election; {@code identity} tells replicas apart. {@code exitOnLoss}: a replica that loses
+     * the lease exits (its pod restarts and competes again) — right in a cluster, wrong in a test JVM.
+     */
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity, boolean exitOnLoss,
+                                 Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+
+        /** Kubernetes' customary timings (15s lease, 10s renew deadline, 2s retry). */
+        public static LeaderElection of(String leaseName, String leaseNamespace, String identity, boolean exitOnLoss) {
+            return new LeaderElection(leaseName, leaseNamespace, identity, exitOnLoss,
+                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE);
+        }
     }
 
     public static OperatorRunner start(Options o) {
@@ -106,8 +118,9 @@ public final class OperatorRunner implements AutoCloseable {
                     .withStopOnInformerErrorDuringStartup(true)
                     .withCacheSyncTimeout(Duration.ofSeconds(60));
             if (o.leaderElection() != null) {
-                c.withLeaderElectionConfiguration(new LeaderElectionConfiguration(o.leaderElection().leaseName(),
-                        o.leaderElection().leaseNamespace(), o.leaderElection().identity()));
+                LeaderElection le = o.leaderElection();
+                c.withLeaderElectionConfiguration(new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace(),
+                        le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), null, le.exitOnLoss()));
             }
         });
         operator.register(new DMRemediationReconciler(services), cfg -> {

@@ -53,6 +53,12 @@ public final class KubeWorld implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the Kubernetes mock server", e);
         }
+        // JOSDK's leader election asks whether it may use Leases; the mock has no RBAC, so everything is allowed
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                        + "\"metadata\":{},\"spec\":{},\"status\":{\"resourceRules\":[{\"verbs\":[\"*\"],"
+                        + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[],\"incomplete\":false}}")
+                .always();
         KubernetesClient client = server.createClient();
         KubeWorld world = new KubeWorld(server, client);
         world.installCrd();

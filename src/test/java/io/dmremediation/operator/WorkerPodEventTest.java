@@ -1,0 +1,51 @@
+package io.dmremediation.operator;
+
+import static io.dmremediation.operator.OperatorTestSupport.awaitStatus;
+import static io.dmremediation.operator.OperatorTestSupport.guardHealthy;
+import static io.dmremediation.operator.OperatorTestSupport.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.sandbox.DmWorkerPods;
+import io.dmremediation.sandbox.SandboxWorld;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A DM-worker pod change triggers a poll at once instead of waiting for the next poll interval. */
+class WorkerPodEventTest {
+
+    SandboxWorld world;
+
+    @BeforeEach
+    void setUp() {
+        world = SandboxWorld.builder().build();
+        world.startOperator();
+    }
+
+    @AfterEach
+    void tearDown() {
+        world.close();
+    }
+
+    @Test
+    void aWorkerRestartIsSeenWithoutWaitingForThePoll() throws Exception {
+        DMRemediation r = world.remediation("guard", "orders");
+        r.getSpec().pollInterval = "60s";
+        r.getSpec().verifyTimeout = "60s";
+        guardHealthy(world, r, "orders", SandboxWorld.SOURCE_1);
+        Thread.sleep(1500);
+
+        world.dm().injectBadConnection("orders", SandboxWorld.SOURCE_1, Integer.MAX_VALUE);
+        String pod = DmWorkerPods.podName(SandboxWorld.CLUSTER, 1);
+        // a container restart on a worker pod (not the one the task runs on): the kubelet bumps the restart count
+        world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod).editStatus(p -> {
+            p.getStatus().getContainerStatuses().get(0).setRestartCount(1);
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
+                assertThat(row(world.get("guard").getStatus(), "orders").errorClass).isEqualTo("bad-connection"));
+    }
+}
