@@ -16,6 +16,7 @@ public final class Main {
     /** Every command of the production jar, in the order {@code --help} lists them. */
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
+        all.add(new OperatorCommand());
         all.add(new DiagnoseCommand());
         all.add(new FixCheckpointCommand());
         all.add(new FixRelayMetaCommand());
