@@ -338,14 +338,18 @@ public final class FixRelayMetaPlaybook implements Playbook {
 
     private StepResult verify(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
         DmSnapshot snapshot = ctx.dm().status(tasks);
-        Optional<Relay> relay = snapshot.relayOf(a.source);
-        if (relay.isPresent() && !relay.get().errors().isEmpty()) {
+        Optional<Relay> failed = snapshot.relayOf(a.source).filter(r -> !r.errors().isEmpty());
+        if (failed.isPresent()) {
             return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after the fix: "
-                    + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
+                    + TaskLifecycle.shorten(failed.get().errors().get(0).text()));
         }
-        if (relay.isEmpty() || relay.get().stage() != Stage.RUNNING) {
-            return waitOrFail(a, ctx, "relay of " + a.source + " "
-                    + relay.map(r -> r.stage().dmName()).orElse("not listed"));
+        // OpenAPI's source status tells the relay stage even while the tasks look healthy
+        String worker = Facts.get(a, WORKER).orElseThrow();
+        Optional<Stage> stage = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
+                .filter(r -> worker.equals(r.worker())).map(Relay::stage).findFirst();
+        if (stage.isEmpty() || stage.get() != Stage.RUNNING) {
+            return waitOrFail(a, ctx, "relay of " + a.source + " on " + worker + " "
+                    + stage.map(Stage::dmName).orElse("not listed"));
         }
         StepResult taskState = TaskLifecycle.verifyRunning(a, ctx, tasks, null);
         if (taskState instanceof StepResult.Finish f && f.outcome() == Outcome.SUCCEEDED) {

@@ -1,0 +1,71 @@
+package io.dmremediation.playbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.api.DMRemediationStatus;
+import io.dmremediation.sandbox.DmWorkerPods;
+import io.dmremediation.sandbox.SandboxWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FixRelayMetaTest {
+
+    static final String S2 = SandboxWorld.SOURCE_2;
+    SandboxWorld world;
+
+    @BeforeEach
+    void setUp() {
+        world = SandboxWorld.builder().build();
+        world.startOperator();
+    }
+
+    @AfterEach
+    void tearDown() {
+        world.close();
+    }
+
+    DMRemediationStatus status(String name) {
+        DMRemediation r = world.get(name);
+        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+    }
+
+    @Test
+    void relayOverflowIsFixedEndToEnd() throws Exception {
+        world.startTask("crm", S2);
+        world.apply(world.remediation("guard", "crm"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status("guard").phase));
+        String podUid = world.client().pods().inNamespace(SandboxWorld.NAMESPACE)
+                .withName(DmWorkerPods.podName(SandboxWorld.CLUSTER, 1)).get().getMetadata().getUid();
+
+        world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !status("guard").history.isEmpty()
+                && status("guard").active == null);
+        DMRemediationStatus s = status("guard");
+        assertThat(s.history.get(0).action).isEqualTo("FixRelayMeta");
+        assertThat(s.history.get(0).outcome).as(s.history.get(0).detail).isEqualTo("Succeeded");
+        assertThat(world.dm().relayStage(S2)).isEqualTo("Running");
+        assertThat(world.dm().subtaskStage("crm", S2)).isEqualTo("Running");
+        assertThat(world.dm().relayPosition(S2).file()).as("re-pulled from the big file on").isIn("mysql-bin.000002", "mysql-bin.000003");
+        // the worker was restarted: a new pod under the same name
+        assertThat(world.client().pods().inNamespace(SandboxWorld.NAMESPACE)
+                .withName(DmWorkerPods.podName(SandboxWorld.CLUSTER, 1)).get().getMetadata().getUid()).isNotEqualTo(podUid);
+        assertThat(world.kubelet().runs()).singleElement().satisfies(run -> {
+            assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+            assertThat(run.args()).contains("fix-relay-meta", "--binlog-file", "mysql-bin.000002");
+        });
+        Path meta = world.dm().relayMetaFile(S2);
+        try (var files = Files.list(meta.getParent())) {
+            List<Path> backups = files.filter(p -> p.getFileName().toString().startsWith("relay.meta.bak-")).toList();
+            assertThat(backups).hasSize(1);
+            assertThat(Files.readString(backups.get(0))).contains("binlog-name = \"mysql-bin.000002\"")
+                    .doesNotContain("binlog-pos = 4\n");
+        }
+    }
+}
