@@ -68,12 +68,14 @@ public final class FixCheckpointCommand implements Command {
                   --remediation-id ID       names the backup table; the same id on a re-run reuses it
                   --source-gtid-mode MODE   on: refuse (DM resumes from binlog_gtid); off: edit the position and
                                             leave binlog_gtid; unknown (default): refuse if a real GTID set is stored
+                  --check                   check everything a fix needs (credentials, table, rows, GTID) and
+                                            write nothing; result "checked"
 
                 Environment (credentials are never taken from arguments):
                   DOWNSTREAM_HOST, DOWNSTREAM_PORT (default 4000), DOWNSTREAM_USER, DOWNSTREAM_PASSWORD
                   DMR_REPORT_FILE           optional: also write a summary (<= 4 KiB) there, e.g. /dev/termination-log
 
-                Prints one JSON report on stdout. Exit codes: 0 fixed or already-applied, 1 refused or database
+                Prints one JSON report on stdout. Exit codes: 0 fixed, already-applied or checked, 1 refused or database
                 error (nothing changed), 2 usage error.
                 """;
     }
@@ -82,8 +84,10 @@ public final class FixCheckpointCommand implements Command {
     public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         CheckpointFixRequest request;
         DownstreamSettings downstream;
+        boolean checkOnly;
         try {
-            Args parsed = Args.parse(args, VALUED, Set.of());
+            Args parsed = Args.parse(args, VALUED, Set.of("check"));
+            checkOnly = parsed.flag("check");
             if (!parsed.positional().isEmpty()) {
                 throw new Args.UsageException("unexpected argument '" + parsed.positional().get(0) + "'");
             }
@@ -102,7 +106,7 @@ public final class FixCheckpointCommand implements Command {
             emit(report, out, err);
             return USAGE;
         }
-        CheckpointFixReport report = fixer.fix(downstream, request);
+        CheckpointFixReport report = checkOnly ? fixer.check(downstream, request) : fixer.fix(downstream, request);
         emit(report, out, err);
         return report.outcome().exitCode();
     }

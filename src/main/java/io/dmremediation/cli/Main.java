@@ -20,6 +20,7 @@ public final class Main {
         all.add(new DiagnoseCommand());
         all.add(new FixCheckpointCommand());
         all.add(new FixRelayMetaCommand());
+        all.add(new CheckDownstreamCommand());
         return all;
     }
 

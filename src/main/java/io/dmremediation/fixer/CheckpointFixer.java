@@ -27,8 +27,20 @@ import java.util.Set;
  */
 public final class CheckpointFixer {
 
+    /**
+     * Everything {@link #fix} checks before it writes — credentials, table, rows, GTID, the affected file — without
+     * writing anything: the operator runs this before it stops a task, so a refusal leaves the task running.
+     */
+    public CheckpointFixReport check(DownstreamSettings downstream, CheckpointFixRequest request) {
+        return run(downstream, request, true);
+    }
+
     /** Connects with the settings and fixes; connection failures become a refused report. */
     public CheckpointFixReport fix(DownstreamSettings downstream, CheckpointFixRequest request) {
+        return run(downstream, request, false);
+    }
+
+    private CheckpointFixReport run(DownstreamSettings downstream, CheckpointFixRequest request, boolean checkOnly) {
         if (request.gtidMode() == GtidMode.ON) {
             // decided before connecting: nothing to read can change the answer
             return early(request, gtidOnMessage());
@@ -41,7 +53,7 @@ public final class CheckpointFixer {
                     + SqlErrors.describe(e) + "; nothing was changed");
         }
         try {
-            return fix(connection, request);
+            return checkOnly ? check(connection, request) : fix(connection, request);
         } finally {
             // after the report is decided: a failing close must not turn a fix into a refusal
             try {
@@ -54,10 +66,19 @@ public final class CheckpointFixer {
 
     /** Fixes over an open connection (left open; its autocommit mode is restored). */
     public CheckpointFixReport fix(Connection connection, CheckpointFixRequest request) {
+        return run(connection, request, false);
+    }
+
+    /** Checks over an open connection; writes nothing. */
+    public CheckpointFixReport check(Connection connection, CheckpointFixRequest request) {
+        return run(connection, request, true);
+    }
+
+    private CheckpointFixReport run(Connection connection, CheckpointFixRequest request, boolean checkOnly) {
         if (request.gtidMode() == GtidMode.ON) {
             return early(request, gtidOnMessage());
         }
-        Run run = new Run(connection, request);
+        Run run = new Run(connection, request, checkOnly);
         try {
             return run.execute();
         } catch (FixRefusedException e) {
@@ -100,8 +121,10 @@ public final class CheckpointFixer {
         private List<CheckpointRow> untouched = List.of();
         private boolean backupCreated;
         private boolean committing;
+        private final boolean checkOnly;
 
-        Run(Connection connection, CheckpointFixRequest request) {
+        Run(Connection connection, CheckpointFixRequest request, boolean checkOnly) {
+            this.checkOnly = checkOnly;
             this.connection = connection;
             this.request = request;
             this.store = new CheckpointStore(connection);
@@ -120,6 +143,13 @@ public final class CheckpointFixer {
                 }
                 // a first look without locks, so that a refusal happens before the backup is taken
                 split(checkedRows(store.rows(schema, table, request.source(), false)));
+                if (checkOnly) {
+                    after = rewritten(before);
+                    return report(FixOutcome.CHECKED, "check passed: " + before.size() + " checkpoint rows of source '"
+                            + request.source() + "' in " + request.binlogFile().plain() + " would be set to position "
+                            + request.position() + "; " + untouched.size() + " rows in other files would stay;"
+                            + " nothing was written");
+                }
 
                 backupCreated = new CheckpointBackup(connection, store)
                         .ensure(schema, table, backupTable, request.source());

@@ -6,6 +6,8 @@ public enum FixOutcome {
     FIXED("fixed"),
     /** The state already was at the target (an earlier run of the same remediation, or a human); nothing written. */
     ALREADY_APPLIED("already-applied"),
+    /** A check-only run found everything a fix needs; nothing written. */
+    CHECKED("checked"),
     /** Nothing was changed: unexpected state, invalid input or an error. */
     REFUSED("refused");
 

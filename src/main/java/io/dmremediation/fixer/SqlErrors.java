@@ -3,12 +3,12 @@ package io.dmremediation.fixer;
 import java.sql.SQLException;
 
 /** SQL errors for reports: the server's message with its codes. Connector/J never puts the password in them. */
-final class SqlErrors {
+public final class SqlErrors {
 
     private SqlErrors() {
     }
 
-    static String describe(SQLException e) {
+    public static String describe(SQLException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // Connector/J's communications errors carry a multi-line explanation; the first line says it
         int newline = message.indexOf('\n');

@@ -9,7 +9,6 @@ import io.dmremediation.domain.Relay;
 import io.dmremediation.domain.Stage;
 import io.dmremediation.domain.Subtask;
 import io.dmremediation.domain.Worker;
-import io.dmremediation.playbook.RepairJobs.JobState;
 import io.dmremediation.playbook.StepResult.Outcome;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -91,7 +90,8 @@ public final class FixRelayMetaPlaybook implements Playbook {
             }
             case VERIFY_STOPPED -> verifyStopped(a, ctx, tasks);
             case RUN_JOB -> runJob(a, ctx);
-            case WAIT_JOB -> waitJob(a, ctx);
+            case WAIT_JOB -> JobSteps.await(a, ctx, JobSpecs.relayJobName(a.id), "the relay.meta fix", RUN_JOB,
+                    RESTART_WORKER, RECOVER_RELAY, "fixReport", FAILURE);
             case RESTART_WORKER -> restartWorker(a, ctx);
             case WAIT_WORKER -> waitWorker(a, ctx);
             case ENABLE_RELAY -> {
@@ -282,25 +282,6 @@ public final class FixRelayMetaPlaybook implements Playbook {
                     pod.get().getSpec().getTolerations()));
         }
         return StepResult.next(WAIT_JOB, "Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
-    }
-
-    private StepResult waitJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = JobSpecs.relayJobName(a.id);
-        JobState state = ctx.jobs().state(name, ctx.remediation().jobDeadline(), ctx.now());
-        return switch (state.phase()) {
-            case SUCCEEDED -> {
-                Facts.put(a, "fixReport", TaskLifecycle.shorten(state.report()));
-                yield StepResult.next(RESTART_WORKER, "Job " + name + " succeeded: " + TaskLifecycle.shorten(state.report()));
-            }
-            case FAILED -> {
-                ctx.jobs().delete(name);
-                Facts.put(a, FAILURE, "the relay fix Job " + name + " failed: " + state.reason()
-                        + (state.report().isEmpty() ? "" : " (" + TaskLifecycle.shorten(state.report()) + ")"));
-                yield StepResult.next(RECOVER_RELAY, "the fix Job failed; resuming relay and tasks as they were");
-            }
-            case MISSING -> StepResult.next(RUN_JOB, "Job " + name + " is gone; creating it again (the fixer is idempotent)");
-            case RUNNING -> StepResult.waitFor(Duration.ofSeconds(2), "Job " + name + " is running");
-        };
     }
 
     private StepResult restartWorker(ActiveRemediation a, PlaybookContext ctx) {

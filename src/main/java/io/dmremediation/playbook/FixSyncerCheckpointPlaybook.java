@@ -6,7 +6,6 @@ import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Durations;
 import io.dmremediation.domain.Stage;
 import io.dmremediation.domain.Subtask;
-import io.dmremediation.playbook.RepairJobs.JobState;
 import io.dmremediation.playbook.StepResult.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +21,9 @@ import java.util.Optional;
 public final class FixSyncerCheckpointPlaybook implements Playbook {
 
     static final String PREPARE = "Prepare";
+    static final String CHECK = "CheckFix";
+    static final String WAIT_CHECK = "WaitFixCheck";
+    static final String CHECK_FAILED = "FixRefused";
     static final String SAVE_CONFIG = "SaveConfig";
     static final String STOP = "StopTask";
     static final String VERIFY_STOPPED = "VerifyStopped";
@@ -38,8 +40,6 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
     static final String FILE = "binlogFile";
     static final String SCHEMA = "metaSchema";
     static final String GTID = "sourceGtidMode";
-    static final String JOB = "job";
-    static final String JOB_CREATIONS = "jobCreations";
     static final String FAILURE = "failure";
     static final String REPORT = "fixReport";
     static final String PROGRESS = "progress";
@@ -58,8 +58,17 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
     @Override
     public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
         List<String> tasks = List.of(a.task);
+        String check = JobSpecs.precheckJobName(a.id);
+        String fix = JobSpecs.checkpointJobName(a.id);
         return switch (a.step) {
             case PREPARE -> prepare(a, ctx);
+            // everything the fix needs (credentials, table, rows, GTID) is checked while the task still runs
+            case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
+                    ctx.remediation(), "fix-checkpoint", fixArgs(a, true)), WAIT_CHECK, CHECK_FAILED, FAILURE);
+            case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the checkpoint fix check", CHECK, SAVE_CONFIG,
+                    CHECK_FAILED, "checkReport", FAILURE);
+            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, Facts.get(a, FAILURE).orElse("the check failed")
+                    + "; nothing was changed");
             case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
             case STOP -> {
                 if (!Facts.is(a, TaskLifecycle.stopIssuedKey("fix", a.task))
@@ -69,8 +78,10 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
                 yield TaskLifecycle.stopTasks(a, ctx, "fix", tasks, VERIFY_STOPPED);
             }
             case VERIFY_STOPPED -> TaskLifecycle.verifyStopped(a, ctx, tasks, RUN_JOB, START_ORIGINAL);
-            case RUN_JOB -> runJob(a, ctx);
-            case WAIT_JOB -> waitJob(a, ctx);
+            case RUN_JOB -> JobSteps.create(a, ctx, fix, () -> JobSpecs.checkpointJob(ctx.owner(), a.id,
+                    ctx.remediation(), fixArgs(a, false)), WAIT_JOB, START_ORIGINAL, FAILURE);
+            case WAIT_JOB -> JobSteps.await(a, ctx, fix, "the checkpoint fix", RUN_JOB, START_SAFE, START_ORIGINAL,
+                    REPORT, FAILURE);
             case START_SAFE -> TaskLifecycle.startTasks(a, ctx, tasks,
                     (task, saved) -> TaskYaml.withSafeMode(saved, a.source), VERIFY_PAST_FILE);
             case VERIFY_PAST_FILE -> verifyPastFile(a, ctx);
@@ -124,7 +135,7 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
         Facts.put(a, SCHEMA, TaskYaml.metaSchema(config));
         Facts.put(a, "originalSafeMode", String.valueOf(TaskYaml.safeMode(config, a.source)));
         Facts.put(a, GTID, gtidMode(ctx.dm().sourceConfig(a.source)));
-        return StepResult.next(SAVE_CONFIG, "binlog file " + file.get() + ", meta schema " + Facts.get(a, SCHEMA).get()
+        return StepResult.next(CHECK, "binlog file " + file.get() + ", meta schema " + Facts.get(a, SCHEMA).get()
                 + ", source GTID mode " + Facts.get(a, GTID).get());
     }
 
@@ -144,45 +155,19 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
         return "off";
     }
 
-    private StepResult runJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = JobSpecs.checkpointJobName(a.id);
-        int creations = Integer.parseInt(Facts.get(a, JOB_CREATIONS).orElse("0"));
-        if (ctx.jobs().get(name).isEmpty()) {
-            if (creations >= 2) {
-                Facts.put(a, FAILURE, "the fix Job " + name + " disappeared twice");
-                return StepResult.next(START_ORIGINAL, "giving up on the fix Job");
-            }
-            Facts.put(a, JOB_CREATIONS, String.valueOf(creations + 1));
-            ctx.jobs().createIfAbsent(JobSpecs.checkpointJob(ctx.owner(), a.id, ctx.remediation(), List.of(
-                    "--meta-schema", Facts.get(a, SCHEMA).orElse("dm_meta"),
-                    "--task", a.task,
-                    "--source", a.source,
-                    "--binlog-file", Facts.get(a, FILE).orElseThrow(),
-                    "--position", "4",
-                    "--remediation-id", a.id,
-                    "--source-gtid-mode", Facts.get(a, GTID).orElse("unknown"))));
+    private static List<String> fixArgs(ActiveRemediation a, boolean check) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--meta-schema", Facts.get(a, SCHEMA).orElse("dm_meta"),
+                "--task", a.task,
+                "--source", a.source,
+                "--binlog-file", Facts.get(a, FILE).orElseThrow(),
+                "--position", "4",
+                "--remediation-id", a.id,
+                "--source-gtid-mode", Facts.get(a, GTID).orElse("unknown")));
+        if (check) {
+            args.add("--check");
         }
-        Facts.put(a, JOB, name);
-        return StepResult.next(WAIT_JOB, "Job " + name + " rewrites the checkpoints of source " + a.source);
-    }
-
-    private StepResult waitJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = Facts.get(a, JOB).orElse(JobSpecs.checkpointJobName(a.id));
-        JobState state = ctx.jobs().state(name, ctx.remediation().jobDeadline(), ctx.now());
-        return switch (state.phase()) {
-            case SUCCEEDED -> {
-                Facts.put(a, REPORT, TaskLifecycle.shorten(state.report()));
-                yield StepResult.next(START_SAFE, "Job " + name + " succeeded: " + TaskLifecycle.shorten(state.report()));
-            }
-            case FAILED -> {
-                ctx.jobs().delete(name);
-                Facts.put(a, FAILURE, "the checkpoint fix Job " + name + " failed: " + state.reason()
-                        + (state.report().isEmpty() ? "" : " (" + TaskLifecycle.shorten(state.report()) + ")"));
-                yield StepResult.next(START_ORIGINAL, "the fix Job failed; starting the task with its original config");
-            }
-            case MISSING -> StepResult.next(RUN_JOB, "Job " + name + " is gone; creating it again (the fixer is idempotent)");
-            case RUNNING -> StepResult.waitFor(Duration.ofSeconds(2), "Job " + name + " is running");
-        };
+        return args;
     }
 
     private StepResult verifyPastFile(ActiveRemediation a, PlaybookContext ctx) {

@@ -41,6 +41,11 @@ public final class JobSpecs {
         return "dmr-fix-checkpoint-" + remediationId;
     }
 
+    /** The read-only check before a task is stopped. */
+    public static String precheckJobName(String remediationId) {
+        return "dmr-precheck-" + remediationId;
+    }
+
     public static String relayJobName(String remediationId) {
         return "dmr-fix-relay-meta-" + remediationId;
     }
@@ -48,15 +53,20 @@ public final class JobSpecs {
     /** {@code fix-checkpoint} against the downstream, credentials from the user's Secret. */
     public static Job checkpointJob(DMRemediation owner, String remediationId, RemediationSettings s,
                                     List<String> args) {
+        return downstreamJob(owner, checkpointJobName(remediationId), remediationId, s, "fix-checkpoint", args);
+    }
+
+    /** A fixer command against the downstream (a fix or a read-only check), credentials from the user's Secret. */
+    public static Job downstreamJob(DMRemediation owner, String name, String remediationId, RemediationSettings s,
+                                    String command, List<String> args) {
         List<EnvVar> env = new ArrayList<>();
         env.add(secretEnv("DOWNSTREAM_HOST", s.downstreamSecret(), "host", false));
         env.add(secretEnv("DOWNSTREAM_PORT", s.downstreamSecret(), "port", true));
         env.add(secretEnv("DOWNSTREAM_USER", s.downstreamSecret(), "user", false));
         env.add(secretEnv("DOWNSTREAM_PASSWORD", s.downstreamSecret(), "password", false));
         env.add(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build());
-        Container c = container(s.jobImage(), prepend("fix-checkpoint", args), env).build();
-        return job(owner, checkpointJobName(remediationId), remediationId, s, c, List.of(tmpVolume()), null,
-                List.of(), NON_ROOT_UID);
+        Container c = container(s.jobImage(), prepend(command, args), env).build();
+        return job(owner, name, remediationId, s, c, List.of(tmpVolume()), null, List.of(), NON_ROOT_UID);
     }
 
     /**

@@ -11,12 +11,16 @@ import java.util.List;
  */
 public final class RestartTaskPlaybook implements Playbook {
 
+    static final String CHECK = "CheckCredentials";
+    static final String WAIT_CHECK = "WaitCredentialsCheck";
+    static final String CHECK_FAILED = "CredentialsRefused";
     static final String SAVE_CONFIG = "SaveConfig";
     static final String STOP = "StopTask";
     static final String VERIFY_STOPPED = "VerifyStopped";
     static final String START = "StartTask";
     static final String VERIFY_RUNNING = "VerifyRunning";
     private static final String ROUND = "restart";
+    private static final String FAILURE = "failure";
 
     @Override
     public Remedy remedy() {
@@ -25,13 +29,21 @@ public final class RestartTaskPlaybook implements Playbook {
 
     @Override
     public String firstStep() {
-        return SAVE_CONFIG;
+        return CHECK;
     }
 
     @Override
     public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
         List<String> tasks = List.of(a.task);
+        String check = JobSpecs.precheckJobName(a.id);
         return switch (a.step) {
+            // the task is started again with the Secret's password (DM hides its own copy): prove it works first
+            case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
+                    ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
+            case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK, SAVE_CONFIG,
+                    CHECK_FAILED, "checkReport", FAILURE);
+            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, Facts.get(a, FAILURE).orElse("the check failed")
+                    + "; nothing was changed");
             case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
             case STOP -> {
                 if (!Facts.is(a, TaskLifecycle.stopIssuedKey(ROUND, a.task))

@@ -175,7 +175,8 @@ public final class StandInKubelet implements AutoCloseable {
         String command = args.isEmpty() ? "" : args.get(0);
         Map<String, Function<Environment, Command>> commands = Map.of(
                 "fix-checkpoint", FixCheckpointCommand::new,
-                "fix-relay-meta", FixRelayMetaCommand::new);
+                "fix-relay-meta", FixRelayMetaCommand::new,
+                "check-downstream", io.dmremediation.cli.CheckDownstreamCommand::new);
         Function<Environment, Command> factory = commands.get(command);
         if (factory == null) {
             code = 127;

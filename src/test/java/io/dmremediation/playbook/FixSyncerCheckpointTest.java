@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.sandbox.SandboxWorld;
+import io.dmremediation.sandbox.StandInKubelet;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -68,7 +69,11 @@ class FixSyncerCheckpointTest {
         assertThat(s.history.get(0).detail).contains("backup table orders_syncer_checkpoint_bak_");
         assertThat(world.dm().subtaskStage("orders", S1)).isEqualTo("Running");
         assertThat(world.dm().taskSafeMode("orders", S1)).as("safe-mode restored").isFalse();
-        assertThat(world.kubelet().runs()).singleElement().satisfies(run -> {
+        assertThat(world.kubelet().runs()).extracting(StandInKubelet.Run::job).containsExactly(
+                "dmr-precheck-" + s.history.get(0).detail.replaceAll(".*bak_([a-z0-9]+).*", "$1"),
+                "dmr-fix-checkpoint-" + s.history.get(0).detail.replaceAll(".*bak_([a-z0-9]+).*", "$1"));
+        assertThat(world.kubelet().runs().get(0).args()).contains("--check");
+        assertThat(world.kubelet().runs().get(1)).satisfies(run -> {
             assertThat(run.exitCode()).isZero();
             assertThat(run.args()).contains("fix-checkpoint", "--task", "orders", "--source", S1, "--binlog-file",
                     "mysql-bin.000002");
