@@ -38,51 +38,56 @@ public final class OperatorRunner implements AutoCloseable {
     public record Options(KubernetesClient client, Set<String> namespaces, LeaderElection leaderElection,
                           Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
                           String jobImage, MeterRegistry registry, boolean useServerSideApply,
-                          Duration snapshotMaxAge, int reconcileThreads) {
+                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate) {
 
         public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
             return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
-                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10);
+                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE);
         }
 
         public Options withLeaderElection(LeaderElection le) {
             return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withAddressRewrite(Function<String, String> rewrite) {
             return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withServerSideApply(boolean ssa) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    ssa, snapshotMaxAge, reconcileThreads);
+                    ssa, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withRegistry(MeterRegistry r) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withNamespaces(Set<String> ns) {
             return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withJobImage(String image) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
         }
 
         public Options withClock(Clock c) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+        }
+
+        public Options withStepGate(StepGate gate) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate);
         }
 
         public Options withReconcileThreads(int threads) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, threads);
+                    useServerSideApply, snapshotMaxAge, threads, stepGate);
         }
     }
 
@@ -107,7 +112,7 @@ public final class OperatorRunner implements AutoCloseable {
         OperatorServices services = new OperatorServices(o.client(), o.clock(),
                 new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
-                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage());
+                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate());
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())
                     .withCloseClientOnStop(false)

@@ -15,7 +15,7 @@ import java.time.Clock;
 /** The long-lived parts a reconcile uses; one instance per operator process. */
 record OperatorServices(KubernetesClient client, Clock clock, DmConnections connections, SnapshotCache snapshots,
                         OperatorMetrics metrics, EventRecorder events, ClusterSlots slots, Playbooks playbooks,
-                        StatusWriter statusWriter, String jobImage) {
+                        StatusWriter statusWriter, String jobImage, StepGate gate) {
 
     RemediationSettings remediationSettings(DMRemediation r) {
         return SpecSettings.remediation(r.getSpec(), jobImage);

@@ -290,6 +290,7 @@ final class RemediationCycle {
             ActiveRemediation a = status.active;
             Playbook playbook = services.playbooks().of(a.playbook);
             StepResult result;
+            String step = a.step;
             try {
                 result = playbook.run(a, ctx);
             } catch (DmMasterException e) {
@@ -306,6 +307,9 @@ final class RemediationCycle {
                     throw e;
                 }
                 result = StepResult.finish(StepResult.Outcome.FAILED, e.getMessage());
+            }
+            if (result instanceof StepResult.Next || result instanceof StepResult.Persist) {
+                services.gate().afterStep(a, step);
             }
             if (result instanceof StepResult.Next n) {
                 LOG.info("remediation step id={} task={} source={} {} -> {}: {}", a.id, a.task, a.source, a.step,

@@ -19,7 +19,8 @@ final class OperatorTestSupport {
     }
 
     static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .dontCatchUncaughtExceptions();
     }
 
     static DMRemediationStatus status(SandboxWorld world, String name) {
