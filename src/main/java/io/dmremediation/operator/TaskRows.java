@@ -65,7 +65,7 @@ final class TaskRows {
     }
 
     static String shorten(String text) {
-        return text == null || text.length() <= 240 ? text : text.substring(0, 237) + "...";
+        return text == null || text.length() <= 600 ? text : text.substring(0, 597) + "...";
     }
 
     private static Instant time(String s) {

@@ -146,10 +146,10 @@ public final class FixRelayMetaPlaybook implements Playbook {
         }
         Optional<String> relayDir = relayDir(ctx, a.source, worker);
         if (relayDir.isEmpty() || !under(relayDir.get(), rs.volumeMountPath())) {
-            return StepResult.finish(Outcome.FAILED, "the relay directory " + relayDir.orElse("(DM's default, relative "
-                    + "to the worker's working directory)") + " is not on the worker's volume " + rs.volumeMountPath()
-                    + ": the relay log is on an ephemeral disk; set relay-dir under " + rs.volumeMountPath()
-                    + " (TiDB Operator docs) or spec.relay.relayDir; nothing was changed");
+            return StepResult.finish(Outcome.FAILED, "nothing was changed: the relay log is on an ephemeral disk ("
+                    + relayDir.orElse("relay-dir is relative or unset") + " is not under the worker's volume "
+                    + rs.volumeMountPath() + "); set relay-dir under " + rs.volumeMountPath()
+                    + " as the TiDB Operator docs say, or spec.relay.relayDir");
         }
         String subDir = relay.get().relaySubDir();
         if (subDir == null || subDir.isBlank()) {

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 /** Create a Job once and wait for it: the two steps every Job-running playbook shares. */
 final class JobSteps {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private JobSteps() {
     }
 
@@ -36,6 +38,17 @@ final class JobSteps {
      * stuck past its deadline, which deletes it) → {@code onFailure} with the reason in fact {@code failureKey};
      * gone → back to {@code createStep}.
      */
+    /** The {@code message} of a fixer's JSON summary, if the termination message is one. */
+    static java.util.Optional<String> reportMessage(String report) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(report);
+            String m = n == null ? "" : n.path("message").asText("");
+            return m.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(m);
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static StepResult await(ActiveRemediation a, PlaybookContext ctx, String name, String what, String createStep,
                             String onSuccess, String onFailure, String reportKey, String failureKey) {
         JobState state = ctx.jobs().state(name, ctx.remediation().jobDeadline(), ctx.now());
@@ -47,8 +60,9 @@ final class JobSteps {
             }
             case FAILED -> {
                 ctx.jobs().delete(name);
-                Facts.put(a, failureKey, what + " (Job " + name + ") failed: " + state.reason()
-                        + (state.report().isEmpty() ? "" : " (" + TaskLifecycle.shorten(state.report()) + ")"));
+                // the fixer's own message says why; the Job controller's reason only says that it failed
+                String why = reportMessage(state.report()).orElse(state.reason());
+                Facts.put(a, failureKey, what + " (Job " + name + ") failed: " + TaskLifecycle.shorten(why));
                 yield StepResult.next(onFailure, what + " failed");
             }
             case MISSING -> StepResult.next(createStep, "Job " + name + " is gone; creating it again");

@@ -226,7 +226,7 @@ final class TaskLifecycle {
     }
 
     static String shorten(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 297) + "...";
+        return text.length() <= 500 ? text : text.substring(0, 497) + "...";
     }
 
     /** The saved config is gone although the remediation still needs it: only a human can restore it. */

@@ -82,13 +82,13 @@ public final class SandboxWorld implements AutoCloseable {
                 .checkpointFlushInterval(b.flush)
                 .worker(w0, w0 + "." + CLUSTER + "-dm-worker-peer:8262")
                 .worker(w1, w1 + "." + CLUSTER + "-dm-worker-peer:8262")
-                .source(SourceSpec.source(SOURCE_1).boundTo(w0)
+                .source(SourceSpec.source(SOURCE_1).boundTo(w0).enableGtid(b.gtidOnSource1)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
                         .tables("shop.orders", "shop.items", "shop.customers"))
                 .source(SourceSpec.source(SOURCE_2).boundTo(w1).enableRelay(true)
-                        .relayDir(claimDir(DmWorkerPods.claimName(w1)).resolve("relay"), RELAY_DIR_IN_POD)
+                        .relayDir(claimDir(DmWorkerPods.claimName(w1)).resolve("relay"), b.relayDirOfSource2)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
@@ -299,6 +299,20 @@ public final class SandboxWorld implements AutoCloseable {
         Duration flush = Duration.ofMillis(300);
         Duration podRecreateDelay = Duration.ofMillis(300);
         Duration dmRequestTimeout = Duration.ofSeconds(3);
+        boolean gtidOnSource1 = false;
+        String relayDirOfSource2 = RELAY_DIR_IN_POD;
+
+        /** Source {@value #SOURCE_1} runs with {@code enable-gtid: true}. */
+        public Builder gtidOnSource1(boolean on) {
+            this.gtidOnSource1 = on;
+            return this;
+        }
+
+        /** The relay-dir source {@value #SOURCE_2}'s config names (as the DM-worker sees it). */
+        public Builder relayDirOfSource2(String dir) {
+            this.relayDirOfSource2 = dir;
+            return this;
+        }
 
         public Builder openApi(boolean on) {
             this.openApi = on;
