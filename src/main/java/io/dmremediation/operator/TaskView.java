@@ -37,6 +37,13 @@ record TaskView(String task, List<Subtask> subtasks, Finding finding, boolean hu
         if (findings.isEmpty()) {
             return null;
         }
+        // the FAQ's order when the relay and the syncer both overflowed on one source: the relay first (the
+        // syncer reads the relay), then the checkpoints; FixRelayMeta says so, and the syncer finding stays
+        List<Finding> relay = findings.stream().filter(f -> f.errorClass() == ErrorClass.RELAY_BINLOG_OVERFLOW).toList();
+        if (relay.size() == 1 && findings.stream().allMatch(f -> f.errorClass() == ErrorClass.RELAY_BINLOG_OVERFLOW
+                || f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && relay.get(0).source().equals(f.source()))) {
+            return relay.get(0);
+        }
         Finding first = findings.stream().filter(f -> f.errorClass() == ErrorClass.UNKNOWN).findFirst()
                 .orElse(findings.get(0));
         boolean oneRemedy = findings.stream().allMatch(f -> f.remedy() == first.remedy());

@@ -332,11 +332,19 @@ public final class FixRelayMetaPlaybook implements Playbook {
             return waitOrFail(a, ctx, "relay of " + a.source + " on " + worker + " "
                     + stage.map(Stage::dmName).orElse("not listed"));
         }
-        StepResult taskState = TaskLifecycle.verifyRunning(a, ctx, tasks, null);
+        // tasks whose checkpoints also point past the file keep their syncer error until FixSyncerCheckpoint runs
+        List<String> syncerToo = Facts.list(a, SYNCER_TOO);
+        List<String> mustRun = tasks.stream().filter(t -> !syncerToo.contains(t)).toList();
+        StepResult taskState = mustRun.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, "")
+                : TaskLifecycle.verifyRunning(a, ctx, mustRun, null);
         if (taskState instanceof StepResult.Finish f && f.outcome() == Outcome.SUCCEEDED) {
-            List<String> syncerToo = Facts.list(a, SYNCER_TOO);
+            boolean listed = syncerToo.stream().allMatch(t -> !snapshot.subtasksOf(t).isEmpty());
+            if (!listed) {
+                return waitOrFail(a, ctx, "tasks " + String.join(", ", syncerToo) + " not listed yet");
+            }
             return StepResult.finish(Outcome.SUCCEEDED, "relay.meta of " + a.source + " set to position 4 in "
-                    + Facts.get(a, FILE).orElse("?") + " (backup beside it), DM-worker restarted, relay and tasks run"
+                    + Facts.get(a, FILE).orElse("?") + " (backup beside it), DM-worker restarted, relay runs"
+                    + (mustRun.isEmpty() ? "" : ", tasks " + String.join(", ", mustRun) + " run")
                     + (syncerToo.isEmpty() ? "" : "; the syncer checkpoints of " + String.join(", ", syncerToo)
                     + " point past the file too: FixSyncerCheckpoint follows"));
         }

@@ -50,6 +50,11 @@ public final class MemoryUpdate {
         while (pauses.size() > MAX_PAUSES) {
             pauses.remove(0);
         }
-        return new TaskMemory(now, errorClass, m.attempts(), m.nextAttemptAfter(), m.escalated(), pauses, null);
+        // a problem that needs another procedure (the syncer fix after the relay fix) starts its own count; one
+        // that flips between classes with the same procedure keeps counting, so it still escalates
+        boolean otherProcedure = m.errorClass() != null && m.errorClass().faqRemedy() != errorClass.faqRemedy();
+        int attempts = otherProcedure ? 0 : m.attempts();
+        Instant next = otherProcedure ? null : m.nextAttemptAfter();
+        return new TaskMemory(now, errorClass, attempts, next, m.escalated(), pauses, null);
     }
 }

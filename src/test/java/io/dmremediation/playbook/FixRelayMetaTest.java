@@ -68,4 +68,26 @@ class FixRelayMetaTest {
                     .doesNotContain("binlog-pos = 4\n");
         }
     }
+
+    @Test
+    void whenTheSyncerCheckpointsArePastTheFileTooTheRelayFixIsFollowedByTheCheckpointFix() throws Exception {
+        world.startTask("crm", S2);
+        DMRemediation r = world.remediation("guard", "crm");
+        world.apply(r);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status("guard").phase));
+
+        world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
+        world.dm().injectSyncerOverflow("crm", S2, "mysql-bin.000002");
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> status("guard").history.size() >= 2
+                && status("guard").active == null && "Healthy".equals(status("guard").phase));
+        DMRemediationStatus s = status("guard");
+        // newest first
+        assertThat(s.history.get(1).action).isEqualTo("FixRelayMeta");
+        assertThat(s.history.get(1).outcome).as(s.history.get(1).detail).isEqualTo("Succeeded");
+        assertThat(s.history.get(1).detail).contains("FixSyncerCheckpoint follows");
+        assertThat(s.history.get(0).action).isEqualTo("FixSyncerCheckpoint");
+        assertThat(s.history.get(0).outcome).as(s.history.get(0).detail).isEqualTo("Succeeded");
+        assertThat(world.dm().relayStage(S2)).isEqualTo("Running");
+        assertThat(world.dm().subtaskStage("crm", S2)).isEqualTo("Running");
+    }
 }

@@ -71,4 +71,20 @@ class MemoryUpdateTest {
         assertThat(other.healthySince()).isNull();
         assertThat(other.attempts()).isEqualTo(2);
     }
+
+    @Test
+    void anotherProcedureStartsItsOwnCountButTheSameProcedureKeepsCounting() {
+        TaskMemory relay = new TaskMemory(T0, ErrorClass.RELAY_BINLOG_OVERFLOW, 1, T0.plusSeconds(30), false,
+                List.of(T0), null);
+        TaskMemory syncer = MemoryUpdate.observe(relay, TaskObservation.ERRORING, ErrorClass.SYNCER_BINLOG_OVERFLOW, s,
+                T0.plusSeconds(5));
+        assertThat(syncer.attempts()).isZero();
+        assertThat(syncer.nextAttemptAfter()).isNull();
+        TaskMemory invalid = new TaskMemory(T0, ErrorClass.INVALID_CONNECTION, 3, T0.plusSeconds(30), false,
+                List.of(T0), null);
+        TaskMemory bad = MemoryUpdate.observe(invalid, TaskObservation.ERRORING, ErrorClass.BAD_CONNECTION, s,
+                T0.plusSeconds(5));
+        assertThat(bad.attempts()).isEqualTo(3);
+        assertThat(bad.firstSeen()).isEqualTo(T0.plusSeconds(5));
+    }
 }
