@@ -259,6 +259,7 @@ final class RemediationCycle {
             row.lastAction = a.playbook + " started (attempt " + a.attempt + ")";
         }
         status.lastAction = a.playbook + " " + subject(a) + ": Started";
+        status.phase = "Remediating";
         Conditions.set(status, Conditions.REMEDIATING, true, a.playbook, act.reason(), resource.getMetadata().getGeneration(), now);
         persist();
         services.events().record(resource, EventReason.RemediationStarted, a.playbook + " for " + act.reason());
