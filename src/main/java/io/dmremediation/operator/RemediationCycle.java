@@ -54,6 +54,7 @@ final class RemediationCycle {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_STEPS_PER_CYCLE = 25;
     private static final Duration ACTIVE_RECHECK = Duration.ofSeconds(1);
+    private static final Duration LAST_POLL_RESOLUTION = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final OperatorServices services;
@@ -97,8 +98,13 @@ final class RemediationCycle {
         DmSnapshot snapshot;
         List<String> tasks;
         try {
-            tasks = guardedTasks();
-            snapshot = services.snapshots().poll(target.key(), dm, tasks);
+            List<String> named = resource.getSpec().tasks == null ? List.of() : resource.getSpec().tasks;
+            if (named.isEmpty() && dm.api() != io.dmremediation.dm.DmApi.OPENAPI) {
+                throw new TaskListUnavailable();
+            }
+            snapshot = services.snapshots().poll(target.key(), dm, named);
+            // every task DM-master knows, when none are named: the one poll lists them
+            tasks = named.isEmpty() ? new ArrayList<>(snapshot.taskNames()) : named;
         } catch (DmMasterException e) {
             return degraded(before, generation, e);
         }
@@ -108,7 +114,11 @@ final class RemediationCycle {
         }
         Conditions.set(status, Conditions.DEGRADED, false, "DMMasterReachable", "DM-master answers", generation, now);
         status.dmApi = dm.api().name().toLowerCase(java.util.Locale.ROOT);
-        status.lastPollTime = now.toString();
+        // coarse on purpose: a fresh timestamp on every poll would make every poll a status write
+        if (status.lastPollTime == null
+                || Instant.parse(status.lastPollTime).plus(LAST_POLL_RESOLUTION).isBefore(now)) {
+            status.lastPollTime = now.toString();
+        }
 
         Map<String, TaskView> views = observe(tasks, snapshot);
         if (status.active != null) {
@@ -123,14 +133,6 @@ final class RemediationCycle {
     }
 
     // ---------------------------------------------------------------- observe
-
-    private List<String> guardedTasks() {
-        List<String> named = resource.getSpec().tasks;
-        if (named != null && !named.isEmpty()) {
-            return named;
-        }
-        return dm.taskNames().orElseThrow(() -> new TaskListUnavailable());
-    }
 
     private Map<String, TaskView> observe(List<String> tasks, DmSnapshot snapshot) {
         List<Finding> findings = Diagnosis.diagnose(snapshot);

@@ -1,5 +1,6 @@
 package io.dmremediation.operator;
 
+import io.dmremediation.dm.DmApi;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.domain.DmSnapshot;
 import java.time.Clock;
@@ -29,9 +30,13 @@ public final class SnapshotCache {
         this.maxAge = maxAge;
     }
 
-    /** Status of {@code tasks} (empty = all) on the cluster; DM errors propagate to every waiting caller. */
+    /**
+     * Status of {@code tasks} (empty = all) on the cluster; DM errors propagate to every waiting caller. With
+     * DM-master's OpenAPI one request lists every task anyway, so the poll asks for all of them and every resource on
+     * the cluster shares it.
+     */
     public DmSnapshot poll(String clusterKey, DmMaster dm, Collection<String> tasks) {
-        Set<String> wanted = new TreeSet<>(tasks);
+        Set<String> wanted = dm.api() == DmApi.OPENAPI ? Set.of() : new TreeSet<>(tasks);
         CompletableFuture<DmSnapshot> mine;
         Entry entry;
         synchronized (this) {
