@@ -34,6 +34,9 @@ public class TaskState {
 
     public String lastAction;
 
+    @JsonPropertyDescription("The playbook the attempts were counted for; another problem starts its own count.")
+    public String attemptsFor;
+
     @JsonPropertyDescription("What the operator decided on the last poll, and why.")
     public String decision;
 

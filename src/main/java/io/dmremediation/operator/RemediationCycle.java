@@ -181,6 +181,10 @@ final class RemediationCycle {
             Decision d = Decider.decide(f, memory, settings, context, now);
             String previous = row.decision;
             row.decision = describe(d);
+            if (!row.decision.equals(previous)) {
+                LOG.info("decision task={} source={} class={} {}", view.task(), f.source(), f.errorClass().id(),
+                        row.decision);
+            }
             if (d instanceof Decision.Wait w) {
                 if (previous == null || !previous.startsWith("Wait")) {
                     services.events().record(resource, EventReason.WaitingForAutoResume, "task " + view.task()
@@ -258,6 +262,7 @@ final class RemediationCycle {
         for (TaskState row : affectedRows(a)) {
             TaskMemory m = TaskRows.memory(row);
             row.attempts = m.attempts() + 1;
+            row.attemptsFor = a.playbook;
             row.lastAction = a.playbook + " started (attempt " + a.attempt + ")";
         }
         status.lastAction = a.playbook + " " + subject(a) + ": Started";

@@ -2,6 +2,7 @@ package io.dmremediation.operator;
 
 import io.dmremediation.api.TaskState;
 import io.dmremediation.diagnosis.ErrorClass;
+import io.dmremediation.diagnosis.Remedy;
 import io.dmremediation.domain.Subtask;
 import io.dmremediation.policy.TaskMemory;
 import java.time.Instant;
@@ -24,7 +25,8 @@ final class TaskRows {
         }
         return new TaskMemory(time(row.firstSeen), row.errorClass == null || row.errorClass.isEmpty() ? null
                 : ErrorClass.fromId(row.errorClass), row.attempts == null ? 0 : row.attempts, time(row.nextAttemptAfter),
-                Boolean.TRUE.equals(row.escalated), pauses, time(row.healthySince));
+                Boolean.TRUE.equals(row.escalated), pauses, time(row.healthySince),
+                row.attemptsFor == null ? null : Remedy.fromId(row.attemptsFor));
     }
 
     /** Writes the memory and what DM shows into the row (display fields included). */
@@ -35,6 +37,7 @@ final class TaskRows {
         row.nextAttemptAfter = text(m.nextAttemptAfter());
         row.escalated = m.escalated() ? Boolean.TRUE : null;
         row.healthySince = text(m.healthySince());
+        row.attemptsFor = m.attemptsFor() == null ? null : m.attemptsFor().id();
         row.recentPauses = m.recentPauses().stream().map(Instant::toString).toList();
         Subtask rep = view.representative();
         if (rep == null) {
@@ -62,6 +65,7 @@ final class TaskRows {
         row.escalated = null;
         row.recentPauses = List.of();
         row.decision = null;
+        row.attemptsFor = null;
     }
 
     static String shorten(String text) {

@@ -67,8 +67,8 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
                     ctx.remediation(), "fix-checkpoint", fixArgs(a, true)), WAIT_CHECK, CHECK_FAILED, FAILURE);
             case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the checkpoint fix check", CHECK, SAVE_CONFIG,
                     CHECK_FAILED, "checkReport", FAILURE);
-            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, Facts.get(a, FAILURE).orElse("the check failed")
-                    + "; nothing was changed");
+            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED,
+                    RestartTaskPlaybook.nothingChanged(Facts.get(a, FAILURE).orElse("the check failed")));
             case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
             case STOP -> {
                 if (!Facts.is(a, TaskLifecycle.stopIssuedKey("fix", a.task))

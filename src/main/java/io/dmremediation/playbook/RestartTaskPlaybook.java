@@ -42,8 +42,8 @@ public final class RestartTaskPlaybook implements Playbook {
                     ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
             case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK, SAVE_CONFIG,
                     CHECK_FAILED, "checkReport", FAILURE);
-            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, Facts.get(a, FAILURE).orElse("the check failed")
-                    + "; nothing was changed");
+            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED,
+                    nothingChanged(Facts.get(a, FAILURE).orElse("the check failed")));
             case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
             case STOP -> {
                 if (!Facts.is(a, TaskLifecycle.stopIssuedKey(ROUND, a.task))
@@ -58,6 +58,11 @@ public final class RestartTaskPlaybook implements Playbook {
             case VERIFY_RUNNING -> TaskLifecycle.verifyRunning(a, ctx, tasks, null);
             default -> throw new IllegalStateException("RestartTask has no step '" + a.step + "'");
         };
+    }
+
+    /** A refusal before the first change says so once. */
+    static String nothingChanged(String why) {
+        return why.contains("nothing was changed") ? why : why + "; nothing was changed";
     }
 
     @Override

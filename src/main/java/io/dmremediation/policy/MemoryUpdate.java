@@ -1,6 +1,7 @@
 package io.dmremediation.policy;
 
 import io.dmremediation.diagnosis.ErrorClass;
+import io.dmremediation.diagnosis.Remedy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class MemoryUpdate {
             case HEALTHY -> healthy(m, settings, now);
             case ERRORING -> erroring(m, errorClass, now);
             case OTHER -> new TaskMemory(m.firstSeen(), m.errorClass(), m.attempts(), m.nextAttemptAfter(),
-                    m.escalated(), m.recentPauses(), null);
+                    m.escalated(), m.recentPauses(), null, m.attemptsFor());
         };
     }
 
@@ -36,25 +37,29 @@ public final class MemoryUpdate {
             attempts = 0;
             next = null;
         }
-        return new TaskMemory(null, null, attempts, next, m.escalated(), m.recentPauses(), since);
+        return new TaskMemory(null, null, attempts, next, m.escalated(), m.recentPauses(), since,
+                attempts == 0 ? null : m.attemptsFor());
     }
 
     private static TaskMemory erroring(TaskMemory m, ErrorClass errorClass, Instant now) {
         boolean newEpisode = m.firstSeen() == null || m.errorClass() != errorClass;
         if (!newEpisode) {
             return new TaskMemory(m.firstSeen(), m.errorClass(), m.attempts(), m.nextAttemptAfter(), m.escalated(),
-                    m.recentPauses(), null);
+                    m.recentPauses(), null, m.attemptsFor());
         }
         List<Instant> pauses = new ArrayList<>(m.recentPauses());
         pauses.add(now);
         while (pauses.size() > MAX_PAUSES) {
             pauses.remove(0);
         }
-        // a problem that needs another procedure (the syncer fix after the relay fix) starts its own count; one
-        // that flips between classes with the same procedure keeps counting, so it still escalates
-        boolean otherProcedure = m.errorClass() != null && m.errorClass().faqRemedy() != errorClass.faqRemedy();
+        // a problem that needs another procedure (the syncer fix after the relay fix, or after a restart) starts its
+        // own count; one that flips between classes with the same procedure keeps counting, so it still escalates
+        Remedy counted = m.attemptsFor() != null ? m.attemptsFor()
+                : m.errorClass() != null ? m.errorClass().faqRemedy() : null;
+        boolean otherProcedure = counted != null && counted != errorClass.faqRemedy();
         int attempts = otherProcedure ? 0 : m.attempts();
         Instant next = otherProcedure ? null : m.nextAttemptAfter();
-        return new TaskMemory(now, errorClass, attempts, next, m.escalated(), pauses, null);
+        return new TaskMemory(now, errorClass, attempts, next, m.escalated(), pauses, null,
+                otherProcedure ? null : m.attemptsFor());
     }
 }

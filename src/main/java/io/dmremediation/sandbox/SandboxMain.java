@@ -71,7 +71,8 @@ public final class SandboxMain {
         out.println("Starting the sandbox: Kubernetes API (mock, CRUD), DM-master simulator, embedded MariaDB,");
         out.println("DM-worker pods of DMCluster '" + SandboxWorld.CLUSTER + "' in namespace '" + SandboxWorld.NAMESPACE
                 + "', a stand-in kubelet for repair Jobs, and the operator...");
-        try (SandboxWorld world = SandboxWorld.builder().kubectl(true).kubePort(kubePort).build()) {
+        try (SandboxWorld world = SandboxWorld.builder().kubectl(true).kubePort(kubePort)
+                .metaSchema("dm_meta").build()) {
             world.startOperator();
             List<Scenario.Result> results = play(world, scenarios, out);
             out.println();

@@ -56,6 +56,7 @@ public final class SandboxWorld implements AutoCloseable {
     private final EmbeddedMariaDb db;
     private final String downstreamUser;
     private final String downstreamPassword;
+    private final String metaSchema;
     private final DmWorkerPods pods;
     private final StandInKubelet kubelet;
     private final Builder options;
@@ -69,6 +70,8 @@ public final class SandboxWorld implements AutoCloseable {
         this.db = b.database ? EmbeddedMariaDb.shared() : null;
         this.downstreamUser = "dm_" + randomToken(6).toLowerCase();
         this.downstreamPassword = randomToken(16);
+        // worlds in one JVM share the MariaDB: each gets its own meta schema unless told otherwise
+        this.metaSchema = b.metaSchema != null ? b.metaSchema : "dm_meta_" + randomToken(3);
         String w0 = DmWorkerPods.podName(CLUSTER, 0);
         String w1 = DmWorkerPods.podName(CLUSTER, 1);
         DmMasterSimulator.Builder sim = DmMasterSimulator.builder()
@@ -176,7 +179,7 @@ public final class SandboxWorld implements AutoCloseable {
         StringBuilder b = new StringBuilder()
                 .append("name: ").append(name).append('\n')
                 .append("task-mode: incremental\n")
-                .append("meta-schema: dm_meta\n")
+                .append("meta-schema: ").append(metaSchema).append('\n')
                 .append("target-database:\n")
                 .append("  host: ").append(db == null ? "127.0.0.1" : db.host()).append('\n')
                 .append("  port: ").append(db == null ? 4000 : db.port()).append('\n')
@@ -212,6 +215,16 @@ public final class SandboxWorld implements AutoCloseable {
 
     public DmWorkerPods pods() {
         return pods;
+    }
+
+    /** The meta schema of the tasks this world starts (DM's {@code meta-schema}). */
+    public String metaSchema() {
+        return metaSchema;
+    }
+
+    /** The downstream password the Secret holds: tests check it never shows up where it must not. */
+    public String downstreamPassword() {
+        return downstreamPassword;
     }
 
     public EmbeddedMariaDb database() {
@@ -300,6 +313,14 @@ public final class SandboxWorld implements AutoCloseable {
         Duration podRecreateDelay = Duration.ofMillis(300);
         Duration dmRequestTimeout = Duration.ofSeconds(3);
         boolean gtidOnSource1 = false;
+        String metaSchema;
+
+        /** The tasks' meta schema; default: one of the world's own, so worlds sharing the database do not meet. */
+        public Builder metaSchema(String schema) {
+            this.metaSchema = schema;
+            return this;
+        }
+
         String relayDirOfSource2 = RELAY_DIR_IN_POD;
 
         /** Source {@value #SOURCE_1} runs with {@code enable-gtid: true}. */

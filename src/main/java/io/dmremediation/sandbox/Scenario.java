@@ -130,7 +130,7 @@ public enum Scenario {
             problems.add("DM shows the relay of " + source + " " + world.dm().relayStage(source));
         }
         if (this == SYNCER_BINLOG_OVERFLOW && backupTables(world) == 0) {
-            problems.add("no backup of the checkpoint rows in dm_meta");
+            problems.add("no backup of the checkpoint rows in " + world.metaSchema());
         }
         Instant fixedAt = fix == null ? null : Instant.parse(fix.time);
         return new Result(this, problems, detected == null ? null : Duration.between(injected, detected),
@@ -140,7 +140,7 @@ public enum Scenario {
     private int backupTables(SandboxWorld world) {
         try (Connection c = world.database().adminConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
-                     + " 'dm_meta' AND table_name LIKE '" + task + "_syncer_checkpoint_bak_%'")) {
+                     + " '" + world.metaSchema() + "' AND table_name LIKE '" + task + "_syncer_checkpoint_bak_%'")) {
             rs.next();
             return rs.getInt(1);
         } catch (java.sql.SQLException e) {

@@ -167,7 +167,7 @@ class CrashAtEveryStepTest {
         // one backup table per remediation: a re-run never took a second backup over the first
         try (Connection c = world.database().adminConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
-                     + "'dm_meta' AND table_name LIKE 'orders_syncer_checkpoint_bak_%'")) {
+                     + "'" + world.metaSchema() + "' AND table_name LIKE 'orders_syncer_checkpoint_bak_%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(status(world, "guard").history.size());
         }

@@ -79,9 +79,11 @@ class FixSyncerCheckpointTest {
                     "mysql-bin.000002");
             assertThat(String.join(" ", run.args())).doesNotContain(world.database().adminPassword());
         });
-        List<String> backups = rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'dm_meta'"
+        List<String> backups = rows("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                + world.metaSchema() + "'"
                 + " AND table_name LIKE 'orders_syncer_checkpoint_bak_%'");
         assertThat(backups).hasSize(1);
-        assertThat(rows("SELECT COUNT(*) FROM dm_meta.`" + backups.get(0) + "` WHERE binlog_pos > 4")).containsExactly("4");
+        assertThat(rows("SELECT COUNT(*) FROM `" + world.metaSchema() + "`.`" + backups.get(0) + "` WHERE binlog_pos > 4"))
+                .containsExactly("4");
     }
 }

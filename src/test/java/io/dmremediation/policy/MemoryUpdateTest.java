@@ -87,4 +87,18 @@ class MemoryUpdateTest {
         assertThat(bad.attempts()).isEqualTo(3);
         assertThat(bad.firstSeen()).isEqualTo(T0.plusSeconds(5));
     }
+
+    @Test
+    void attemptsOfARestartDoNotCountAgainstALaterCheckpointFix() {
+        TaskMemory afterRestart = new TaskMemory(null, null, 1, T0.plusSeconds(30), false, List.of(T0), T0,
+                io.dmremediation.diagnosis.Remedy.RESTART_TASK);
+        TaskMemory overflow = MemoryUpdate.observe(afterRestart, TaskObservation.ERRORING,
+                ErrorClass.SYNCER_BINLOG_OVERFLOW, s, T0.plusSeconds(10));
+        assertThat(overflow.attempts()).isZero();
+        assertThat(overflow.attemptsFor()).isNull();
+        TaskMemory sameAgain = MemoryUpdate.observe(afterRestart, TaskObservation.ERRORING,
+                ErrorClass.INVALID_CONNECTION, s, T0.plusSeconds(10));
+        assertThat(sameAgain.attempts()).isEqualTo(1);
+        assertThat(sameAgain.attemptsFor()).isEqualTo(io.dmremediation.diagnosis.Remedy.RESTART_TASK);
+    }
 }
