@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class OperatorCommand implements Command {
 
     private final Function<String, String> env;
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     public OperatorCommand() {
         this(System::getenv);
@@ -65,6 +66,7 @@ public final class OperatorCommand implements Command {
                   --job-image IMAGE       image of the repair Jobs: this operator's own image [JOB_IMAGE]
                   --log-level L           TRACE, DEBUG, INFO, WARN, ERROR (default INFO) [LOG_LEVEL]
                   --log-format F          text or json (default text) [LOG_FORMAT]
+                  (SERVER_SIDE_APPLY=false only for API servers without server-side apply)
 
                 Exits 1 with one line on stderr when the Kubernetes API cannot be reached or the operator cannot start.
                 """;
@@ -114,13 +116,15 @@ public final class OperatorCommand implements Command {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         OperatorRunner.Options options = OperatorRunner.Options.defaults(client, DmMasterClients::connect)
+                // JOSDK adds its finalizer with server-side apply; only an API server without it needs this off
+                .withServerSideApply(!"false".equalsIgnoreCase(env.apply("SERVER_SIDE_APPLY")))
                 .withNamespaces(namespaces)
                 .withJobImage(image)
                 .withRegistry(registry);
         if (leaderElection) {
             options = options.withLeaderElection(OperatorRunner.LeaderElection.of(
                     option(args, "lease-name", "LEASE_NAME", "dm-remediation-operator"), leaseNamespace,
-                    option(args, "identity", "POD_NAME", hostName()), true));
+                    option(args, "identity", "POD_NAME", hostName()), OperatorCommand::lostTheLease));
         }
         OperatorRunner runner;
         try {
@@ -130,25 +134,40 @@ public final class OperatorCommand implements Command {
             client.close();
             return FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "operator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (OperatorHttp http = OperatorHttp.start(port, registry, runner::alive, runner::ready)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runner.close();
-                stopped.countDown();
-            }, "operator-shutdown"));
             LoggerFactory.getLogger(OperatorCommand.class).info(
                     "operator running: namespaces={} leaderElection={} http=:{} jobImage={}",
                     namespaces.isEmpty() ? "all" : namespaces, leaderElection, http.port(), image);
-            stopped.await();
+            stop.await();
         } catch (java.io.IOException e) {
             err.println("operator: cannot listen on port " + port + ": " + e.getMessage());
-            runner.close();
-            client.close();
             return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            runner.close();
+            client.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
         }
         return OK;
+    }
+
+    /** Another replica leads now: exit so the pod restarts and competes for the lease again. */
+    private static void lostTheLease() {
+        LoggerFactory.getLogger(OperatorCommand.class).error("lost the leader lease; exiting so the pod restarts");
+        // not from the elector's thread, and never from a shutdown hook
+        new Thread(() -> System.exit(1), "lease-lost-exit").start();
+    }
+
+    /** Ends a running {@link #run} as SIGTERM would. */
+    void stop() {
+        stop.countDown();
     }
 
     private String option(Args args, String name, String variable, String fallback) {

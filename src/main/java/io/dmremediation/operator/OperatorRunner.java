@@ -2,6 +2,7 @@ package io.dmremediation.operator;
 
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.dm.DmMaster;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -21,10 +22,13 @@ public final class OperatorRunner implements AutoCloseable {
 
     private final Operator operator;
     private final OperatorServices services;
+    private final java.util.concurrent.atomic.AtomicBoolean closing;
 
-    private OperatorRunner(Operator operator, OperatorServices services) {
+    private OperatorRunner(Operator operator, OperatorServices services,
+                           java.util.concurrent.atomic.AtomicBoolean closing) {
         this.operator = operator;
         this.services = services;
+        this.closing = closing;
     }
 
     /**
@@ -92,15 +96,15 @@ public final class OperatorRunner implements AutoCloseable {
     }
 
     /**
-     * A Lease for leader election; {@code identity} tells replicas apart. {@code exitOnLoss}: a replica that loses
-     * the lease exits (its pod restarts and competes again) — right in a cluster, wrong in a test JVM.
+     * A Lease for leader election; {@code identity} tells replicas apart. {@code onLoss} runs when this replica loses
+     * the lease while it is not shutting down (in a cluster: exit, so the pod restarts and competes again).
      */
-    public record LeaderElection(String leaseName, String leaseNamespace, String identity, boolean exitOnLoss,
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity, Runnable onLoss,
                                  Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
 
         /** Kubernetes' customary timings (15s lease, 10s renew deadline, 2s retry). */
-        public static LeaderElection of(String leaseName, String leaseNamespace, String identity, boolean exitOnLoss) {
-            return new LeaderElection(leaseName, leaseNamespace, identity, exitOnLoss,
+        public static LeaderElection of(String leaseName, String leaseNamespace, String identity, Runnable onLoss) {
+            return new LeaderElection(leaseName, leaseNamespace, identity, onLoss,
                     LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                     LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                     LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE);
@@ -113,6 +117,7 @@ public final class OperatorRunner implements AutoCloseable {
                 new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
                 new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate());
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())
                     .withCloseClientOnStop(false)
@@ -124,8 +129,15 @@ public final class OperatorRunner implements AutoCloseable {
                     .withCacheSyncTimeout(Duration.ofSeconds(60));
             if (o.leaderElection() != null) {
                 LeaderElection le = o.leaderElection();
+                // JOSDK's own exit-on-loss also fires on a clean stop (and System.exit inside a shutdown hook
+                // hangs the JVM): losing the lease is told apart from stopping here instead
+                LeaderCallbacks callbacks = new LeaderCallbacks(() -> { }, () -> {
+                    if (!closing.get()) {
+                        le.onLoss().run();
+                    }
+                }, leader -> { });
                 c.withLeaderElectionConfiguration(new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace(),
-                        le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), null, le.exitOnLoss()));
+                        le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), callbacks, false));
             }
         });
         operator.register(new DMRemediationReconciler(services), cfg -> {
@@ -136,7 +148,7 @@ public final class OperatorRunner implements AutoCloseable {
             }
         });
         operator.start();
-        return new OperatorRunner(operator, services);
+        return new OperatorRunner(operator, services, closing);
     }
 
     public MeterRegistry registry() {
@@ -154,6 +166,7 @@ public final class OperatorRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.set(true);
         operator.stop();
     }
 

@@ -29,7 +29,7 @@ class LeaderElectionTest {
     }
 
     static OperatorRunner.LeaderElection lease(String identity) {
-        return new OperatorRunner.LeaderElection("dm-remediation-operator", SandboxWorld.NAMESPACE, identity, false,
+        return new OperatorRunner.LeaderElection("dm-remediation-operator", SandboxWorld.NAMESPACE, identity, () -> { },
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500));
     }
 
