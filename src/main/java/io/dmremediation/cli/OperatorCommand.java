@@ -177,17 +177,28 @@ public final class OperatorCommand implements Command {
         });
     }
 
-    /** The logback config reads LOG_LEVEL and LOG_FORMAT; flags win over the environment. */
+    /**
+     * The logback config reads LOG_LEVEL and LOG_FORMAT; flags win over the environment. The operator's own
+     * {@code logback.xml} is loaded by name, unless {@code -Dlogback.configurationFile} points elsewhere.
+     */
     static void configureLogging(String level, String format) {
         System.setProperty("LOG_LEVEL", level);
         System.setProperty("LOG_FORMAT", format);
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            ctx.reset();
-            try {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+            return;
+        }
+        ctx.reset();
+        try {
+            java.net.URL config = OperatorCommand.class.getResource("/logback.xml");
+            if (System.getProperty("logback.configurationFile") != null || config == null) {
                 new ContextInitializer(ctx).autoConfig();
-            } catch (ch.qos.logback.core.joran.spi.JoranException e) {
-                throw new IllegalStateException("logging config: " + e.getMessage(), e);
+            } else {
+                ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+                joran.setContext(ctx);
+                joran.doConfigure(config);
             }
+        } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+            throw new IllegalStateException("logging config: " + e.getMessage(), e);
         }
     }
 
