@@ -29,7 +29,10 @@ final class DriverCause {
 
     private final String cause;
     private final int adaptCode;
-    private final Pattern textShape;
+    /** DM's labelled shapes, the cause right after the label. */
+    private final Pattern labelled;
+    /** {@code ": <cause>"}, in the shape {@code execute statement failed: …: <cause>} once the label was found. */
+    private final Pattern afterExecute;
 
     /**
      * @param cause     the driver's error text, e.g. {@code invalid connection}
@@ -40,8 +43,11 @@ final class DriverCause {
         this.adaptCode = adaptCode;
         String c = Pattern.quote(this.cause);
         // the cause must end there: end of text, or the punctuation DM puts after it (", Workaround", ".", quotes)
-        this.textShape = Pattern.compile("(?:rawcause: |database driver: |execute statement failed: .*?: )" + c
-                + "(?=\\s*$|[.,;\"'\\])\\n])", Pattern.DOTALL);
+        String end = "(?=\\s*$|[.,;\"'\\])\\n])";
+        this.labelled = Pattern.compile("(?:rawcause: |database driver: )" + c + end, Pattern.DOTALL);
+        // "execute statement failed: .*?: <cause>" as one regex retried ".*?" to the end of the text at every
+        // occurrence of the label (quadratic: a long pasted line took seconds); the same match in two linear steps
+        this.afterExecute = Pattern.compile(": " + c + end, Pattern.DOTALL);
     }
 
     /** True when the subtask's unit is one whose driver errors the FAQ procedure addresses. */
@@ -64,11 +70,22 @@ final class DriverCause {
             return ErrorText.lower(e).contains(cause) ? Optional.of("'" + cause + "' in its text") : Optional.empty();
         }
         if (code == 0) {
-            return textShape.matcher(ErrorText.lower(e)).find()
-                    ? Optional.of("'" + cause + "' in DM's error shape") : Optional.empty();
+            return inTextShape(ErrorText.lower(e)) ? Optional.of("'" + cause + "' in DM's error shape") : Optional.empty();
         }
         return Optional.empty();
     }
+
+    /** {@code (rawcause: |database driver: |execute statement failed: .*?: )<cause>} followed by an end. */
+    private boolean inTextShape(String lowerText) {
+        if (labelled.matcher(lowerText).find()) {
+            return true;
+        }
+        int label = lowerText.indexOf(EXECUTE_LABEL);
+        return label >= 0 && afterExecute.matcher(lowerText).region(label + EXECUTE_LABEL.length(), lowerText.length())
+                .useTransparentBounds(true).useAnchoringBounds(false).find();
+    }
+
+    private static final String EXECUTE_LABEL = "execute statement failed: ";
 
     /** The raw cause is the driver error itself, possibly behind an annotation ({@code "…: invalid connection"}). */
     private boolean isCause(String rawCause) {

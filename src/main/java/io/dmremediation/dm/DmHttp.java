@@ -254,7 +254,7 @@ final class DmHttp {
      * path steps by DM-master's router, so they are refused.
      */
     static String segment(String name, String what) {
-        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")) {
+        if (!isSegment(name)) {
             throw new IllegalArgumentException(what + " name cannot be empty, \".\" or \"..\"");
         }
         StringBuilder sb = new StringBuilder();
@@ -269,6 +269,11 @@ final class DmHttp {
             }
         }
         return sb.toString();
+    }
+
+    /** Whether {@link #segment} takes the name: not null, not empty, not "." or "..". */
+    static boolean isSegment(String name) {
+        return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..");
     }
 
     static String human(Duration d) {

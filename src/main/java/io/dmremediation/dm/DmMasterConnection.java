@@ -7,6 +7,7 @@ import io.dmremediation.domain.Subtask;
 import io.dmremediation.domain.Worker;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,9 @@ public final class DmMasterConnection implements DmMaster {
         if (!tasks.isEmpty() || d.openApi() == null) {
             return gateway.status(tasks);
         }
-        List<String> all = d.openApi().taskNames();
+        // names come from DM-master here: one no URL can carry ("", ".", "..") cannot be asked about, and must not
+        // make the status of every other task fail
+        List<String> all = d.openApi().taskNames().stream().filter(DmHttp::isSegment).toList();
         return all.isEmpty() ? DmSnapshot.EMPTY : gateway.status(all);
     }
 
@@ -118,7 +121,8 @@ public final class DmMasterConnection implements DmMaster {
                 continue;
             }
             boolean readsTroubledRelay = brief.subtasks().stream().anyMatch(s -> relayTrouble.contains(s.source()));
-            if (healthy(brief) && !readsTroubledRelay) {
+            if (healthy(brief) && !readsTroubledRelay || !DmHttp.isSegment(task)) {
+                // a name DM-master listed but no URL can carry ("", ".", ".."): what OpenAPI said is all there is
                 out.addAll(brief);
             } else {
                 gateway.queryStatus(task).ifPresent(out::addAll);
@@ -136,15 +140,17 @@ public final class DmMasterConnection implements DmMaster {
     private static Set<String> relayTrouble(OpenApiClient openApi, Map<String, DmSnapshot> all,
                                             Collection<String> wanted) {
         Set<String> relaySources = new TreeSet<>();
+        // may hold null: a subtask whose source DM left empty (TreeSet.contains(null) threw NullPointerException)
+        Set<String> trouble = new HashSet<>();
         for (String task : wanted) {
             DmSnapshot brief = all.get(task);
             if (brief != null) {
                 brief.subtasks().stream()
                         .filter(s -> s.sync() != null && "local".equalsIgnoreCase(s.sync().binlogType()))
-                        .forEach(s -> relaySources.add(s.source()));
+                        // a source no URL can name has a relay state nobody can ask for: look closer at its tasks
+                        .forEach(s -> (DmHttp.isSegment(s.source()) ? relaySources : trouble).add(s.source()));
             }
         }
-        Set<String> trouble = new TreeSet<>();
         for (String source : relaySources) {
             boolean running = openApi.sourceStatus(source).stream()
                     .allMatch(r -> r.stage() == Stage.RUNNING && r.errors().isEmpty());

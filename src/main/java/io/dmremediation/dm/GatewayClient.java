@@ -93,7 +93,9 @@ public final class GatewayClient implements DmMaster {
     public String taskConfig(String task) {
         String cfg = config(task, "task", "TaskType");
         if (cfg.isBlank()) {
-            throw new DmErrorReplyException(0, "", http.where() + " returned an empty config for task " + task);
+            // the name on one line, bounded: exception messages are one line, and a task name can hold anything
+            throw new DmErrorReplyException(0, "", http.where() + " returned an empty config for task "
+                    + SafeText.oneLine(task));
         }
         return cfg;
     }

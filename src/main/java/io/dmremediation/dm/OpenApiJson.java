@@ -3,6 +3,7 @@ package io.dmremediation.dm;
 import static io.dmremediation.dm.JsonTree.array;
 import static io.dmremediation.dm.JsonTree.bool;
 import static io.dmremediation.dm.JsonTree.int64;
+import static io.dmremediation.dm.JsonTree.location;
 import static io.dmremediation.dm.JsonTree.object;
 import static io.dmremediation.dm.JsonTree.optObject;
 import static io.dmremediation.dm.JsonTree.requiredArray;
@@ -10,7 +11,6 @@ import static io.dmremediation.dm.JsonTree.requiredString;
 import static io.dmremediation.dm.JsonTree.string;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmError;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
@@ -92,8 +92,8 @@ final class OpenApiJson {
 
     private static SyncProgress sync(JsonNode s, String path) {
         return new SyncProgress(
-                BinlogLocation.parse(string(s, "master_binlog", path)).orElse(null),
-                BinlogLocation.parse(string(s, "syncer_binlog", path)).orElse(null),
+                location(s, "master_binlog", path),
+                location(s, "syncer_binlog", path),
                 string(s, "master_binlog_gtid", path),
                 string(s, "syncer_binlog_gtid", path),
                 int64(s, "total_events", path),
@@ -174,7 +174,7 @@ final class OpenApiJson {
                     string(relay, "relay_dir", rp),
                     null,
                     string(relay, "relay_binlog_gtid", rp),
-                    BinlogLocation.parse(string(relay, "master_binlog", rp)).orElse(null),
+                    location(relay, "master_binlog", rp),
                     bool(relay, "relay_catch_up_master", rp),
                     List.of()));
         }

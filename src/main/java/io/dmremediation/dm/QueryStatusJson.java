@@ -3,6 +3,7 @@ package io.dmremediation.dm;
 import static io.dmremediation.dm.JsonTree.array;
 import static io.dmremediation.dm.JsonTree.bool;
 import static io.dmremediation.dm.JsonTree.int64;
+import static io.dmremediation.dm.JsonTree.location;
 import static io.dmremediation.dm.JsonTree.object;
 import static io.dmremediation.dm.JsonTree.optObject;
 import static io.dmremediation.dm.JsonTree.requiredArray;
@@ -13,7 +14,6 @@ import static io.dmremediation.dm.JsonTree.string;
 import static io.dmremediation.dm.JsonTree.stringArray;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmError;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
@@ -103,8 +103,8 @@ final class QueryStatusJson {
 
     private static SyncProgress sync(JsonNode sync, String path) {
         return new SyncProgress(
-                BinlogLocation.parse(string(sync, "masterBinlog", path)).orElse(null),
-                BinlogLocation.parse(string(sync, "syncerBinlog", path)).orElse(null),
+                location(sync, "masterBinlog", path),
+                location(sync, "syncerBinlog", path),
                 string(sync, "masterBinlogGtid", path),
                 string(sync, "syncerBinlogGtid", path),
                 int64(sync, "totalEvents", path),
@@ -117,9 +117,9 @@ final class QueryStatusJson {
         return new Relay(source, worker,
                 Stage.parse(requiredString(r, "stage", path)),
                 string(r, "relaySubDir", path),
-                BinlogLocation.parse(string(r, "relayBinlog", path)).orElse(null),
+                location(r, "relayBinlog", path),
                 string(r, "relayBinlogGtid", path),
-                BinlogLocation.parse(string(r, "masterBinlog", path)).orElse(null),
+                location(r, "masterBinlog", path),
                 bool(r, "relayCatchUpMaster", path),
                 result == null ? List.of() : errors(result, path + ".result"));
     }

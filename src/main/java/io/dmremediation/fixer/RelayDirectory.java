@@ -1,6 +1,8 @@
 package io.dmremediation.fixer;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,6 +23,8 @@ public final class RelayDirectory {
 
     public static final String INDEX_FILE = "server-uuid.index";
     public static final String META_FILE = "relay.meta";
+    /** 1 MiB: some 20 000 sub-dir lines, where DM writes one per upstream server change. */
+    static final int MAX_INDEX_BYTES = 1024 * 1024;
 
     // MySQL: the server_uuid; MariaDB: DM uses "<gtid_domain_id>-<server_id>" (dm/pkg/utils GetMariaDBUUID)
     private static final Pattern SUB_DIR = Pattern.compile(
@@ -72,7 +76,7 @@ public final class RelayDirectory {
             throw new FixRefusedException("refused: " + index + " is " + (indexAttrs == null ? "missing"
                     : "not a regular file") + ": not a DM relay dir (check --relay-dir); nothing was changed");
         }
-        List<String> entries = Files.readAllLines(index, StandardCharsets.UTF_8).stream()
+        List<String> entries = readIndex(index, indexAttrs).lines()
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (entries.isEmpty()) {
             throw new FixRefusedException("refused: " + index + " lists no sub-dir; nothing was changed");
@@ -108,6 +112,31 @@ public final class RelayDirectory {
                     + ", outside the relay dir; nothing was changed");
         }
         return new RelayDirectory(realRelay, name, realDir);
+    }
+
+    /**
+     * The index as text, at most {@link #MAX_INDEX_BYTES}: it has one short line per sub-dir DM ever created, and an
+     * unbounded read of a damaged or hostile one (a 3 GiB sparse file) ran the Job out of memory.
+     */
+    private static String readIndex(Path index, BasicFileAttributes attrs) throws FixRefusedException, IOException {
+        if (attrs.size() > MAX_INDEX_BYTES) {
+            throw indexTooLarge(index);
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS)) {
+            // one byte more than allowed: a file that grew since its size was read is refused too
+            bytes = in.readNBytes(MAX_INDEX_BYTES + 1);
+        }
+        if (bytes.length > MAX_INDEX_BYTES) {
+            throw indexTooLarge(index);
+        }
+        // strict, as Files.readAllLines was: invalid UTF-8 is an IOException, reported as a file error
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private static FixRefusedException indexTooLarge(Path index) {
+        return new FixRefusedException("refused: " + index + " is larger than " + MAX_INDEX_BYTES + " bytes; a "
+                + INDEX_FILE + " lists one relay sub-dir per line; nothing was changed");
     }
 
     /** Attributes without following links, or null when nothing is there. */

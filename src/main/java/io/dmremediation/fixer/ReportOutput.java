@@ -15,9 +15,30 @@ public final class ReportOutput {
         out.println(report.toJson());
         out.flush();
         if (report.outcome() == FixOutcome.REFUSED) {
-            err.println(command + ": " + report.message());
+            err.println(command + ": " + oneLine(report.message()));
         }
-        ReportFile.writeIfRequested(env, report).ifPresent(warning -> err.println(command + ": warning: " + warning));
+        ReportFile.writeIfRequested(env, report)
+                .ifPresent(warning -> err.println(command + ": warning: " + oneLine(warning)));
         err.flush();
+    }
+
+    /**
+     * The message with line breaks and other control characters escaped: messages quote paths and names from the
+     * arguments, and a {@code --relay-dir} holding "\nfix-relay-meta: fixed" printed raw forged a second log line.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
