@@ -95,6 +95,10 @@ public final class DiagnoseCommand implements Command {
         } catch (DmMasterException e) {
             err.println("diagnose: " + e.getMessage());
             return USAGE;
+        } catch (IllegalArgumentException e) {
+            // a --master that is not an http(s) URL, or a task name DM could not have
+            err.println("diagnose: " + e.getMessage().replaceAll("[\\r\\n]+", " "));
+            return USAGE;
         } catch (IOException e) {
             err.println("diagnose: cannot read " + args.value("file").orElse("standard input") + ": " + e.getMessage());
             return USAGE;
@@ -110,11 +114,10 @@ public final class DiagnoseCommand implements Command {
         if (file.equals("-")) {
             bytes = in.readNBytes(MAX_INPUT + 1);
         } else {
-            Path p = Path.of(file);
-            if (Files.size(p) > MAX_INPUT) {
-                throw new IOException("larger than " + (MAX_INPUT >> 20) + " MiB");
+            // bounded read: Files.size says 0 for /dev/zero, FIFOs and /proc files
+            try (InputStream f = Files.newInputStream(Path.of(file))) {
+                bytes = f.readNBytes(MAX_INPUT + 1);
             }
-            bytes = Files.readAllBytes(p);
         }
         if (bytes.length > MAX_INPUT) {
             throw new IOException("larger than " + (MAX_INPUT >> 20) + " MiB");

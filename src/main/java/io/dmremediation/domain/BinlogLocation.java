@@ -10,20 +10,30 @@ import java.util.regex.Pattern;
  */
 public record BinlogLocation(String file, long pos) {
 
-    private static final Pattern TEXT = Pattern.compile("^\\(\\s*([^,()]*?)\\s*,\\s*(\\d+)\\s*\\)$");
     private static final Pattern SUFFIXED = Pattern.compile("^(.+)\\|\\d+\\.(\\d+)$");
 
     /** Parses DM's {@code "(name, pos)"}; anything else (empty, garbage, negative) is empty. */
     public static Optional<BinlogLocation> parse(String text) {
+        // by hand, not a regex: DM text can be long and a backtracking pattern was cubic on it
         if (text == null) {
             return Optional.empty();
         }
-        Matcher m = TEXT.matcher(text.trim());
-        if (!m.matches() || m.group(1).isEmpty()) {
+        String t = text.strip();
+        if (t.length() < 5 || t.charAt(0) != '(' || t.charAt(t.length() - 1) != ')') {
+            return Optional.empty();
+        }
+        String inner = t.substring(1, t.length() - 1);
+        int comma = inner.indexOf(',');
+        if (comma < 0 || inner.indexOf(',', comma + 1) >= 0 || inner.indexOf('(') >= 0 || inner.indexOf(')') >= 0) {
+            return Optional.empty();
+        }
+        String name = inner.substring(0, comma).strip();
+        String pos = inner.substring(comma + 1).strip();
+        if (name.isEmpty() || pos.isEmpty() || pos.length() > 19 || !pos.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new BinlogLocation(m.group(1), Long.parseLong(m.group(2))));
+            return Optional.of(new BinlogLocation(name, Long.parseLong(pos)));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

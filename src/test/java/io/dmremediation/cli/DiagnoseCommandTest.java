@@ -132,4 +132,21 @@ class DiagnoseCommandTest {
             assertThat(h.out()).startsWith("Usage:");
         }
     }
+
+    @Test
+    void aMasterThatIsNotAUrlIsAOneLineUsageError() {
+        for (String master : new String[] {"not a url", "ftp://x:1"}) {
+            Run r = run("", "diagnose", "--master", master);
+            assertThat(r.code()).as(master).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as(master).hasSize(1);
+            assertThat(r.err()).startsWith("diagnose: ");
+        }
+    }
+
+    @Test
+    void aFileThatNeverEndsIsCutAtTheLimit() {
+        Run r = run("", "diagnose", "--file", "/dev/zero");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("larger than 16 MiB");
+    }
 }
