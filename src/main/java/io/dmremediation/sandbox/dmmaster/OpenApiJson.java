@@ -105,7 +105,7 @@ final class OpenApiJson {
         o.put("enable_gtid", s.enableGtid);
         o.put("flavor", "mysql");
         o.put("host", s.host);
-        o.put("password", TaskConfig.OBFUSCATED_PASSWORD);
+        o.put("password", TaskConfig.PASSWORD_MASK);
         o.put("port", s.port);
         ObjectNode purge = o.putObject("purge");
         purge.put("expires", 0);
@@ -166,7 +166,7 @@ final class OpenApiJson {
         o.set("table_migrate_rule", rules);
         ObjectNode target = o.putObject("target_config");
         target.put("host", cfg.target().host());
-        target.put("password", TaskConfig.OBFUSCATED_PASSWORD);
+        target.put("password", TaskConfig.PASSWORD_MASK);
         target.put("port", cfg.target().port());
         target.putNull("security");
         target.put("user", cfg.target().user());

@@ -56,7 +56,7 @@ final class Scheduler {
                 return failStart(ErrorCatalog.sourceIdNotFound(src), "");
             }
         }
-        if (TaskConfig.OBFUSCATED_PASSWORD.equals(cfg.target().password())) {
+        if (TaskConfig.PASSWORD_MASK.equals(cfg.target().password())) {
             // the password GetCfg hands out is not a password: DM's downstream check fails with it
             return failStart(ErrorCatalog.downstreamAccessDenied(cfg.target().user()), "");
         }
@@ -303,7 +303,7 @@ final class Scheduler {
         }
         TaskConfig.TargetDb old = t.config.target();
         String pw = target.password() == null || target.password().isEmpty()
-                || TaskConfig.OBFUSCATED_PASSWORD.equals(target.password()) ? old.password() : target.password();
+                || TaskConfig.PASSWORD_MASK.equals(target.password()) ? old.password() : target.password();
         t.config = t.config.rebuiltByOpenApi(new TaskConfig.TargetDb(target.host(), target.port(), target.user(), pw),
                 metas);
         return t.config;

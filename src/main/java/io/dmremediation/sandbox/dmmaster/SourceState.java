@@ -70,7 +70,7 @@ final class SourceState {
                 + "  host: " + host + "\n"
                 + "  port: " + port + "\n"
                 + "  user: " + user + "\n"
-                + "  password: '" + TaskConfig.OBFUSCATED_PASSWORD + "'\n"
+                + "  password: '" + TaskConfig.PASSWORD_MASK + "'\n"
                 + "checker:\n"
                 + "  check-enable: true\n"
                 + "  backoff-rollback: 5m0s\n"

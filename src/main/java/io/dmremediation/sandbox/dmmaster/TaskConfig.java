@@ -21,7 +21,7 @@ import java.util.Set;
 final class TaskConfig {
 
     /** What DM puts in place of passwords it hands out ({@code config.ObfuscatedPasswordForFeedback}). */
-    static final String OBFUSCATED_PASSWORD = "******";
+    static final String PASSWORD_MASK = "******";
 
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -181,7 +181,7 @@ final class TaskConfig {
         ObjectNode copy = tree.deepCopy();
         JsonNode t = copy.get("target-database");
         if (t instanceof ObjectNode o && o.has("password")) {
-            o.put("password", OBFUSCATED_PASSWORD);
+            o.put("password", PASSWORD_MASK);
         }
         return write(copy);
     }
