@@ -6,7 +6,6 @@ import io.dmremediation.playbook.ConfigVault;
 import io.dmremediation.playbook.JobSpecs;
 import io.dmremediation.playbook.Playbook;
 import io.dmremediation.playbook.PlaybookContext;
-import io.dmremediation.playbook.RepairJobs;
 import io.dmremediation.playbook.WorkerPods;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -71,8 +70,8 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
 
     @Override
     public UpdateControl<DMRemediation> reconcile(DMRemediation cached, Context<DMRemediation> context) {
-        // read the latest version: status is the remediation's memory and must not be a stale cached copy
-        DMRemediation resource = services.statusWriter().fresh(cached);
+        // the latest version: status is the remediation's memory and must not be a stale cached copy
+        DMRemediation resource = services.statusWriter().current(cached);
         if (resource == null) {
             return UpdateControl.noUpdate();
         }
@@ -82,6 +81,15 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
 
     @Override
     public DeleteControl cleanup(DMRemediation cached, Context<DMRemediation> context) {
+        DeleteControl control = letGo(cached);
+        if (control.isRemoveFinalizer()) {
+            services.snapshots().forget(cached.getMetadata().getUid());
+            services.statusWriter().forget(cached);
+        }
+        return control;
+    }
+
+    private DeleteControl letGo(DMRemediation cached) {
         DMRemediation resource = services.statusWriter().fresh(cached);
         if (resource == null || resource.getStatus() == null || resource.getStatus().active == null) {
             return DeleteControl.defaultDelete();
@@ -131,6 +139,7 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         }
         String ns = pod.getMetadata().getNamespace();
         Map<String, String> labels = pod.getMetadata().getLabels();
+        Instant now = services.clock().instant();
         return cache.list(ns)
                 .filter(r -> r.getSpec() != null && SpecValidator.validate(r.getSpec()).isEmpty())
                 .filter(r -> {
@@ -138,6 +147,9 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
                     return !wanted.isEmpty() && wanted.entrySet().stream()
                             .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
                 })
+                // the reconcile this event triggers must see DM-master as it is after the change, not a poll from
+                // before it that another resource left in the cache
+                .peek(r -> services.snapshots().changedAt(r.getMetadata().getUid(), now))
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }

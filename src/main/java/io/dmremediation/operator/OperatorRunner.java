@@ -1,6 +1,5 @@
 package io.dmremediation.operator;
 
-import io.dmremediation.api.DMRemediation;
 import io.dmremediation.dm.DmMaster;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -168,9 +167,5 @@ public final class OperatorRunner implements AutoCloseable {
     public void close() {
         closing.set(true);
         operator.stop();
-    }
-
-    static Class<DMRemediation> resourceType() {
-        return DMRemediation.class;
     }
 }

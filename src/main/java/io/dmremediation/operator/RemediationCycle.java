@@ -11,35 +11,34 @@ import io.dmremediation.diagnosis.Diagnosis;
 import io.dmremediation.diagnosis.ErrorClass;
 import io.dmremediation.diagnosis.Finding;
 import io.dmremediation.diagnosis.Remedy;
+import io.dmremediation.dm.DmApi;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.dm.DmMasterException;
 import io.dmremediation.domain.DmSnapshot;
+import io.dmremediation.domain.Subtask;
 import io.dmremediation.playbook.ConfigVault;
 import io.dmremediation.playbook.DownstreamSecret;
 import io.dmremediation.playbook.Playbook;
 import io.dmremediation.playbook.PlaybookContext;
-import io.dmremediation.playbook.RemediationSettings;
-import io.dmremediation.playbook.RepairJobs;
 import io.dmremediation.playbook.StepResult;
-import io.dmremediation.playbook.WorkerPods;
 import io.dmremediation.policy.Decider;
 import io.dmremediation.policy.Decision;
 import io.dmremediation.policy.DecisionContext;
 import io.dmremediation.policy.MemoryUpdate;
 import io.dmremediation.policy.Settings;
 import io.dmremediation.policy.TaskMemory;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +66,7 @@ final class RemediationCycle {
     private ClusterTarget target;
     private DmMaster dm;
     private Duration reschedule;
+    private Optional<String> secretProblem;
 
     RemediationCycle(OperatorServices services, DMRemediation resource, Collection<DMRemediation> peers) {
         this.services = services;
@@ -99,13 +99,18 @@ final class RemediationCycle {
         List<String> tasks;
         try {
             List<String> named = resource.getSpec().tasks == null ? List.of() : resource.getSpec().tasks;
-            if (named.isEmpty() && dm.api() != io.dmremediation.dm.DmApi.OPENAPI) {
+            if (named.isEmpty() && dm.api() != DmApi.OPENAPI) {
                 throw new TaskListUnavailable();
             }
-            snapshot = services.snapshots().poll(target.key(), dm, named);
+            snapshot = services.snapshots().poll(target.key(), uid(), dm, named, settings.pollInterval());
             // every task DM-master knows, when none are named: the one poll lists them
             tasks = named.isEmpty() ? new ArrayList<>(snapshot.taskNames()) : named;
         } catch (DmMasterException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // the operator is stopping and cut the poll short: that says nothing about DM-master
+                LOG.debug("poll of {} interrupted: the operator is stopping", dm.baseUrl());
+                return reschedule;
+            }
             return degraded(before, generation, e);
         }
         if (Conditions.isTrue(before, Conditions.DEGRADED)) {
@@ -129,12 +134,18 @@ final class RemediationCycle {
         }
         summarize(views, generation);
         write(before);
+        if (reschedule.equals(settings.pollInterval())) {
+            // the next regular look at DM: on the cluster's poll slot, shared with every resource due then
+            return services.snapshots().nextPollAt(uid(), target.key(), reschedule);
+        }
+        services.snapshots().lookAgainIn(uid(), reschedule);
         return reschedule;
     }
 
     // ---------------------------------------------------------------- observe
 
-    private Map<String, TaskView> observe(List<String> tasks, DmSnapshot snapshot) {
+    private Map<String, TaskView> observe(List<String> tasks, DmSnapshot cluster) {
+        DmSnapshot snapshot = guarded(cluster, tasks);
         List<Finding> findings = Diagnosis.diagnose(snapshot);
         Map<String, TaskState> rows = new LinkedHashMap<>();
         status.tasks.forEach(r -> rows.put(r.name, r));
@@ -164,6 +175,23 @@ final class RemediationCycle {
         }
         status.tasks = newRows;
         return views;
+    }
+
+    /**
+     * The cluster's snapshot cut down to the guarded tasks' subtasks (relays, sources and workers stay whole): one
+     * poll serves every resource on the cluster, and diagnosing all of its tasks in every resource's reconcile made
+     * the work per poll cycle grow with the square of the number of resources.
+     */
+    static DmSnapshot guarded(DmSnapshot cluster, Collection<String> tasks) {
+        Set<String> names = new HashSet<>(tasks);
+        List<Subtask> mine = new ArrayList<>();
+        for (Subtask s : cluster.subtasks()) {
+            if (names.contains(s.task())) {
+                mine.add(s);
+            }
+        }
+        return mine.size() == cluster.subtasks().size() ? cluster
+                : new DmSnapshot(mine, cluster.relays(), cluster.sources(), cluster.workers());
     }
 
     // ---------------------------------------------------------------- decide
@@ -217,8 +245,13 @@ final class RemediationCycle {
         if (!settings.policy(f.errorClass()).acts()) {
             return null;
         }
-        return new DownstreamSecret(services.client(), resource.getMetadata().getNamespace())
-                .problem(services.remediationSettings(resource).downstreamSecret()).orElse(null);
+        if (secretProblem == null) {
+            // once per cycle, not once per erroring task: when a downstream outage pauses every task, reading the
+            // Secret for each of them made a poll cycle cost one API read per task
+            secretProblem = new DownstreamSecret(services.client(), resource.getMetadata().getNamespace())
+                    .problem(services.remediationSettings(resource).downstreamSecret());
+        }
+        return secretProblem.orElse(null);
     }
 
     private int inFlightElsewhere() {
@@ -483,6 +516,7 @@ final class RemediationCycle {
         }
         status.observedGeneration = generation;
         write(before);
+        services.snapshots().lookAgainIn(uid(), settings.pollInterval());
         return settings.pollInterval();
     }
 
@@ -622,9 +656,5 @@ final class RemediationCycle {
         static String trigger(ActiveRemediation a) {
             return a.facts == null ? null : a.facts.get("trigger");
         }
-    }
-
-    static Optional<String> annotation(DMRemediation r, String key) {
-        return Optional.ofNullable(r.getMetadata().getAnnotations()).map(m -> m.get(key));
     }
 }

@@ -16,14 +16,25 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Polls of DM-master, shared per cluster: while one poll runs every other caller for that cluster waits for it
- * instead of sending its own (no request storm when DM-master is slow), and a result younger than
- * {@code maxAge} that covers the asked tasks is reused by resources on the same cluster.
+ * instead of sending its own (no request storm when DM-master is slow), and a result that covers the asked tasks
+ * is reused by resources on the same cluster when it is fresh enough for them.
+ *
+ * <p>Fresh enough: a resource whose poll was due at time T (its reschedule) takes any poll sent at or after T, so
+ * every resource due at the same instant shares one poll however long the reconcile queue makes the later ones
+ * wait; {@link #nextPollAt} puts resources with the same interval on the same instants (the cluster's poll slots).
+ * A reconcile that was not due (a pod event, a spec change) takes a poll sent after the event, or younger than
+ * {@code maxAge}. Nothing older than one poll interval is ever reused.
  */
 public final class SnapshotCache {
+
+    /** Timers and the wall clock disagree by a little; a poll this close to a resource's due time serves it. */
+    static final Duration SLACK = Duration.ofMillis(50);
 
     private final Clock clock;
     private final Duration maxAge;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Per resource uid: the instant from which on a poll is new enough for its next reconcile. */
+    private final Map<String, Instant> wanted = new ConcurrentHashMap<>();
 
     public SnapshotCache(Clock clock, Duration maxAge) {
         this.clock = clock;
@@ -31,35 +42,69 @@ public final class SnapshotCache {
     }
 
     /**
-     * Status of {@code tasks} (empty = all) on the cluster; DM errors propagate to every waiting caller. With
-     * DM-master's OpenAPI one request lists every task anyway, so the poll asks for all of them and every resource on
-     * the cluster shares it.
+     * Status of {@code tasks} (empty = all) on the cluster, fresh enough for this resource's reconcile (see the class
+     * comment); DM errors propagate to every waiting caller. With DM-master's OpenAPI one request lists every task
+     * anyway, so the poll asks for all of them and every resource on the cluster shares it.
      */
-    public DmSnapshot poll(String clusterKey, DmMaster dm, Collection<String> tasks) {
-        Set<String> wanted = dm.api() == DmApi.OPENAPI ? Set.of() : new TreeSet<>(tasks);
+    public DmSnapshot poll(String clusterKey, String resource, DmMaster dm, Collection<String> tasks,
+                           Duration interval) {
+        Instant now = clock.instant();
+        Instant want = resource == null ? null : wanted.get(resource);
+        Instant notBefore = want != null && !want.isAfter(now.plus(SLACK)) ? want.minus(SLACK) : now.minus(maxAge);
+        Instant oldest = now.minus(interval);
+        return poll(clusterKey, dm, tasks, notBefore.isBefore(oldest) ? oldest : notBefore);
+    }
+
+    private DmSnapshot poll(String clusterKey, DmMaster dm, Collection<String> tasks, Instant notBefore) {
+        Set<String> asked = dm.api() == DmApi.OPENAPI ? Set.of() : new TreeSet<>(tasks);
         CompletableFuture<DmSnapshot> mine;
         Entry entry;
-        synchronized (this) {
-            Entry current = entries.get(clusterKey);
-            Instant now = clock.instant();
-            if (current != null && current.covers(wanted)
-                    && (!current.future.isDone() || current.at.plus(maxAge).isAfter(now))) {
-                entry = current;
-                mine = null;
-            } else {
-                mine = new CompletableFuture<>();
-                entry = new Entry(wanted, now, mine);
-                entries.put(clusterKey, entry);
+        while (true) {
+            Entry running = null;
+            synchronized (this) {
+                Entry current = entries.get(clusterKey);
+                if (current != null && current.covers(asked) && !current.at.isBefore(notBefore)) {
+                    entry = current;
+                    mine = null;
+                    break;
+                }
+                if (current != null && !current.future.isDone()) {
+                    // one poll per cluster at a time: a slow DM-master (or a poll that asks the gateway about many
+                    // failing tasks) must not get a second poll on top of the one it is still answering
+                    running = current;
+                } else {
+                    mine = new CompletableFuture<>();
+                    entry = new Entry(asked, clock.instant(), mine);
+                    entries.put(clusterKey, entry);
+                    break;
+                }
             }
+            awaitEnd(running);
         }
         if (mine != null) {
             try {
-                mine.complete(dm.status(wanted));
+                mine.complete(dm.status(asked));
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
                 entries.remove(clusterKey, entry);
             }
         }
+        return await(entry);
+    }
+
+    /** Until the poll ends, either way: its callers get its error, this caller then polls anew. */
+    private static void awaitEnd(Entry entry) {
+        try {
+            entry.future.get();
+        } catch (ExecutionException e) {
+            // see above
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for DM-master", e);
+        }
+    }
+
+    private static DmSnapshot await(Entry entry) {
         try {
             return entry.future.get();
         } catch (InterruptedException e) {
@@ -73,9 +118,45 @@ public final class SnapshotCache {
         }
     }
 
+    /**
+     * When a resource on this cluster should next look at DM-master, {@code interval} from its last look: at the
+     * cluster's next poll slot, {@code offset + k * interval}, where the offset (a fraction of the interval taken
+     * from the cluster's key) spreads clusters over the interval. Every resource on the cluster with the same
+     * interval gets the same slots, and so shares one poll per slot; intervals that divide each other share theirs.
+     */
+    public Duration nextPollAt(String resource, String clusterKey, Duration interval) {
+        Instant now = clock.instant();
+        long period = Math.max(1, interval.toNanos());
+        long offset = Math.floorMod(clusterKey.hashCode(), 1000) * (period / 1000);
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long slot = Math.floorDiv(nowNanos - offset, period) * period + offset + period;
+        if (slot - nowNanos < SLACK.toNanos()) {
+            // this reconcile is the slot's own (a timer fires a hair early by the wall clock): the next one
+            slot += period;
+        }
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(slot, 1_000_000_000L), Math.floorMod(slot, 1_000_000_000L));
+        wanted.put(resource, at);
+        return Duration.between(now, at);
+    }
+
+    /** The resource looks again in {@code after} (a wait, a playbook step): with a poll sent no earlier than that. */
+    public void lookAgainIn(String resource, Duration after) {
+        wanted.put(resource, clock.instant().plus(after));
+    }
+
+    /** Something changed at this instant that the resource must see (a worker pod restarted): a poll sent after it. */
+    public void changedAt(String resource, Instant at) {
+        wanted.put(resource, at);
+    }
+
+    /** The resource is gone. */
+    public void forget(String resource) {
+        wanted.remove(resource);
+    }
+
     /** Forget the cluster's last result: the next poll asks DM-master (after an action changed DM's state). */
     public void invalidate(String clusterKey) {
-        entries.computeIfPresent(clusterKey, (k, e) -> e.future.isDone() ? null : e);
+        entries.remove(clusterKey);
     }
 
     private record Entry(Set<String> tasks, Instant at, CompletableFuture<DmSnapshot> future) {

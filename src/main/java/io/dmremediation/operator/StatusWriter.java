@@ -5,6 +5,7 @@ import io.dmremediation.api.DMRemediationStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes status with optimistic locking: the write carries the resourceVersion the cycle read, so a write from
@@ -14,6 +15,8 @@ import java.util.Map;
 final class StatusWriter {
 
     private final KubernetesClient client;
+    /** Per uid: the resourceVersion this process last read from or wrote to the API server. */
+    private final Map<String, String> known = new ConcurrentHashMap<>();
 
     StatusWriter(KubernetesClient client) {
         this.client = client;
@@ -21,12 +24,44 @@ final class StatusWriter {
 
     DMRemediation write(DMRemediation r, DMRemediationStatus status) {
         r.setStatus(status);
-        DMRemediation updated = client.resources(DMRemediation.class)
-                .inNamespace(r.getMetadata().getNamespace())
-                .resource(r)
-                .updateStatus();
+        DMRemediation updated;
+        try {
+            updated = client.resources(DMRemediation.class)
+                    .inNamespace(r.getMetadata().getNamespace())
+                    .resource(r)
+                    .updateStatus();
+        } catch (RuntimeException e) {
+            // a conflict or a failure: whatever the server holds now, the next reconcile reads it
+            known.remove(r.getMetadata().getUid());
+            throw e;
+        }
         r.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+        remember(updated);
         return r;
+    }
+
+    /**
+     * The resource as the API server has it, for a reconcile: the informer's copy when it is the very version this
+     * process last read or wrote (nothing newer was written by us, and the watch has delivered our own last write),
+     * else a fresh read. A status that is the remediation's memory must never be a stale cached copy; but reading
+     * every resource from the API server on every poll made a steady poll cycle cost one GET per resource.
+     */
+    DMRemediation current(DMRemediation cached) {
+        String version = cached.getMetadata().getResourceVersion();
+        if (version != null && version.equals(known.get(cached.getMetadata().getUid()))) {
+            return cached;
+        }
+        return fresh(cached);
+    }
+
+    void forget(DMRemediation r) {
+        known.remove(r.getMetadata().getUid());
+    }
+
+    private void remember(DMRemediation r) {
+        if (r != null && r.getMetadata().getUid() != null && r.getMetadata().getResourceVersion() != null) {
+            known.put(r.getMetadata().getUid(), r.getMetadata().getResourceVersion());
+        }
     }
 
     /** Removes an annotation (with locking too), returning the resource at its new version. */
@@ -40,15 +75,28 @@ final class StatusWriter {
         Map<String, String> annotations = new LinkedHashMap<>(latest.getMetadata().getAnnotations());
         annotations.remove(key);
         latest.getMetadata().setAnnotations(annotations);
-        DMRemediation updated = client.resource(latest).update();
+        DMRemediation updated;
+        try {
+            updated = client.resource(latest).update();
+        } catch (RuntimeException e) {
+            known.remove(r.getMetadata().getUid());
+            throw e;
+        }
         r.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+        remember(updated);
         r.getMetadata().setAnnotations(annotations);
         return r;
     }
 
     /** The resource as the API server has it now, or null when it is gone. */
     DMRemediation fresh(DMRemediation r) {
-        return client.resources(DMRemediation.class).inNamespace(r.getMetadata().getNamespace())
+        DMRemediation latest = client.resources(DMRemediation.class).inNamespace(r.getMetadata().getNamespace())
                 .withName(r.getMetadata().getName()).get();
+        if (latest == null) {
+            known.remove(r.getMetadata().getUid());
+        } else {
+            remember(latest);
+        }
+        return latest;
     }
 }

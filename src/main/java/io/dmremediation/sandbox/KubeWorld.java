@@ -33,10 +33,12 @@ public final class KubeWorld implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final ApiRequestCounter requests;
 
-    private KubeWorld(KubernetesMockServer server, KubernetesClient client) {
+    private KubeWorld(KubernetesMockServer server, KubernetesClient client, ApiRequestCounter requests) {
         this.server = server;
         this.client = client;
+        this.requests = requests;
     }
 
     /** Starts on a free port (or {@code port}), plain HTTP on 127.0.0.1. */
@@ -45,9 +47,11 @@ public final class KubeWorld implements AutoCloseable {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMixedDispatcher mixed = new KubernetesMixedDispatcher(responses);
-        Dispatcher dispatcher = kubectl ? new KubectlCompatDispatcher(mixed) : mixed;
+        Dispatcher inner = kubectl ? new KubectlCompatDispatcher(mixed) : mixed;
+        MockWebServer web = new MockWebServer();
+        ApiRequestCounter counter = new ApiRequestCounter(inner, web);
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-                new MockWebServer(), responses, dispatcher, false);
+                web, responses, counter, false);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), port);
         } catch (IOException e) {
@@ -60,13 +64,18 @@ public final class KubeWorld implements AutoCloseable {
                         + "\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[],\"incomplete\":false}}")
                 .always();
         KubernetesClient client = server.createClient();
-        KubeWorld world = new KubeWorld(server, client);
+        KubeWorld world = new KubeWorld(server, client, counter);
         world.installCrd();
         return world;
     }
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** Requests the API server answered, by verb and resource (for the benchmarks). */
+    public ApiRequestCounter requests() {
+        return requests;
     }
 
     /** The API server's URL, for a kubeconfig. */

@@ -369,6 +369,16 @@ public final class SandboxWorld implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The simulator's clock tick and checkpoint-flush interval (defaults 50 ms and 300 ms make scenarios quick;
+         * a world with thousands of subtasks wants DM's own pace).
+         */
+        public Builder simulatorTiming(Duration tick, Duration flush) {
+            this.tick = tick;
+            this.flush = flush;
+            return this;
+        }
+
         public Builder dmRequestTimeout(Duration d) {
             this.dmRequestTimeout = d;
             return this;

@@ -26,7 +26,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -273,12 +272,6 @@ public final class StandInKubelet implements AutoCloseable {
             return s.getStringData().get(ref.getKey());
         }
         return encoded == null ? null : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-    }
-
-    /** Time the Job controller would wait before it marks a hung Job: only for tests that need it short. */
-    static Duration deadlineOf(Job job) {
-        Long s = job.getSpec().getActiveDeadlineSeconds();
-        return s == null ? Duration.ZERO : Duration.ofSeconds(s);
     }
 
     @Override

@@ -9,7 +9,6 @@ import static io.dmremediation.operator.OperatorTestSupport.row;
 import static io.dmremediation.operator.OperatorTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dmremediation.api.ConnectionPolicy;
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.api.HistoryEntry;

@@ -1,0 +1,200 @@
+package io.dmremediation.sandbox.bench;
+
+import io.dmremediation.cli.Args;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The benchmarks of the operator in the sandbox world:
+ * <pre>
+ * java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench [--full|--quick] [--only NAME[,NAME]]
+ *      [--markdown FILE]
+ * </pre>
+ * {@code detection}: fault in DM-master to the operator's RemediationStarted, per poll interval and after a
+ * worker-pod event; {@code scale}: 200 DMRemediations x 10 tasks in one operator; {@code checkpoint}: the 10,000-row
+ * checkpoint fix; {@code recovery}: each FAQ scenario end to end, beside the manual procedure. Prints the machine and
+ * a table; {@code --markdown} also writes them as Markdown.
+ */
+public final class Bench {
+
+    public static final List<String> NAMES = List.of(DetectionBench.NAME, ScaleBench.NAME, CheckpointBench.NAME,
+            RecoveryBench.NAME);
+
+    private Bench() {
+    }
+
+    public static void main(String[] argv) {
+        // before any HTTP server of the JDK starts (see DmMasterSimulator)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (System.getProperty("LOG_LEVEL") == null) {
+            // the operator logs every step; the benchmark prints its own progress and the table
+            System.setProperty("LOG_LEVEL", "WARN");
+            System.setProperty("LIB_LOG_LEVEL", "ERROR");
+        }
+        int code = run(Arrays.asList(argv), System.out, System.err);
+        System.exit(code);
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args;
+        try {
+            args = Args.parse(argv, Set.of("only", "markdown"), Set.of("full", "quick", "help"));
+        } catch (Args.UsageException e) {
+            err.println("bench: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (args.flag("help")) {
+            out.print(help());
+            return 0;
+        }
+        if (args.flag("full") && args.flag("quick")) {
+            err.println("bench: --full and --quick exclude each other");
+            return 2;
+        }
+        Set<String> only;
+        try {
+            only = select(args.value("only").orElse(null));
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        Size size = args.flag("quick") ? Size.quick() : Size.full();
+        Report report;
+        try {
+            report = run(size, only, out);
+        } catch (RuntimeException e) {
+            e.printStackTrace(err);
+            err.println("bench: failed: " + e);
+            return 1;
+        }
+        out.println();
+        out.print(report.text());
+        if (args.value("markdown").isPresent()) {
+            try {
+                Files.writeString(Path.of(args.value("markdown").get()), report.markdown());
+            } catch (IOException e) {
+                err.println("bench: could not write " + args.value("markdown").get() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Runs the selected benchmarks at this size; progress lines go to {@code log}. */
+    public static Report run(Size size, Set<String> only, PrintStream log) {
+        Machine machine = Machine.current();
+        log.println("Benchmarks (" + size.name() + ") on: " + String.join("; ", machine.lines()));
+        List<Row> rows = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String name : NAMES) {
+            if (!only.contains(name)) {
+                continue;
+            }
+            long t = System.nanoTime();
+            log.println("== " + name);
+            rows.addAll(switch (name) {
+                case DetectionBench.NAME -> new DetectionBench(size, log).run();
+                case ScaleBench.NAME -> new ScaleBench(size, log).run();
+                case CheckpointBench.NAME -> new CheckpointBench(size, log).run();
+                case RecoveryBench.NAME -> new RecoveryBench(size, log).run();
+                default -> throw new IllegalStateException(name);
+            });
+            log.printf("== %s done in %.0f s%n", name, (System.nanoTime() - t) / 1e9);
+        }
+        return new Report(size.name(), machine, rows, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    static Set<String> select(String only) {
+        if (only == null || only.isBlank() || "all".equals(only)) {
+            return new LinkedHashSet<>(NAMES);
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : only.split(",")) {
+            String name = n.trim().toLowerCase(Locale.ROOT);
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown benchmark '" + n.trim() + "'; choose from " + NAMES);
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    /** {@code 10s}, {@code 1m30s}, {@code 500ms}: the form the CRD's duration fields take. */
+    static String durationText(Duration d) {
+        if (d.toMillisPart() != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+    }
+
+    static String help() {
+        return """
+                Usage: java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench \\
+                           [--full|--quick] [--only NAME[,NAME...]] [--markdown FILE]
+
+                Runs the operator's benchmarks in the in-process sandbox world and prints a table.
+
+                  --full          the sizes BENCHMARKS.md reports (default; about half an hour on 2 cores)
+                  --quick         reduced sizes, as the test suite runs them (about a minute)
+                  --only NAMES    detection, scale, checkpoint, recovery (comma-separated; default all)
+                  --markdown F    also write the machine and the table as Markdown to F
+                """;
+    }
+
+    /** The outcome of a run: the machine, the rows, how long it took. */
+    public record Report(String size, Machine machine, List<Row> rows, Duration took) {
+
+        public String text() {
+            StringBuilder b = new StringBuilder();
+            b.append("Machine: ").append(String.join("; ", machine.lines())).append('\n');
+            b.append("Size: ").append(size).append(", took ").append(took.toSeconds()).append(" s\n\n");
+            int w1 = 10;
+            int w2 = 6;
+            int w3 = 5;
+            int w4 = 6;
+            for (Row r : rows) {
+                w1 = Math.max(w1, r.benchmark().length());
+                w2 = Math.max(w2, r.metric().length());
+                w3 = Math.max(w3, r.formattedValue().length());
+                w4 = Math.max(w4, r.target().length());
+            }
+            String fmt = "%-" + w1 + "s  %-" + w2 + "s  %" + w3 + "s  %-" + w4 + "s  %-6s  %s%n";
+            b.append(String.format(Locale.ROOT, fmt, "benchmark", "metric", "value", "target", "", "note"));
+            for (Row r : rows) {
+                b.append(String.format(Locale.ROOT, fmt, r.benchmark(), r.metric(), r.formattedValue(), r.target(),
+                        r.verdict().label(), r.note()));
+            }
+            return b.toString();
+        }
+
+        public String markdown() {
+            StringBuilder b = new StringBuilder();
+            b.append("Machine:\n\n");
+            machine.lines().forEach(l -> b.append("- ").append(l).append('\n'));
+            b.append("- size: ").append(size).append(", the whole run took ").append(took.toSeconds()).append(" s\n\n");
+            b.append("| benchmark | metric | value | target | met? | note |\n");
+            b.append("|---|---|--:|---|---|---|\n");
+            for (Row r : rows) {
+                b.append("| ").append(r.benchmark()).append(" | ").append(cell(r.metric())).append(" | ")
+                        .append(cell(r.formattedValue())).append(" | ").append(cell(r.target())).append(" | ")
+                        .append(r.verdict() == Row.Verdict.MISSED ? "**missed**" : r.verdict().label())
+                        .append(" | ").append(cell(r.note())).append(" |\n");
+            }
+            return b.toString();
+        }
+
+        private static String cell(String s) {
+            return s.replace("|", "\\|").replace("<", "&lt;");
+        }
+    }
+}
