@@ -5,6 +5,7 @@ import io.dmremediation.api.ClusterRef;
 import io.dmremediation.api.ConnectionPolicy;
 import io.dmremediation.api.DMClusterRef;
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.api.DMRemediationSpec;
 import io.dmremediation.api.Downstream;
 import io.dmremediation.api.Policies;
@@ -269,6 +270,12 @@ public final class SandboxWorld implements AutoCloseable {
 
     public DMRemediation get(String name) {
         return kube.client().resources(DMRemediation.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** The resource's status; an empty one while it has none or is gone, so a wait can simply ask again. */
+    public DMRemediationStatus status(String name) {
+        DMRemediation r = get(name);
+        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
     }
 
     /** Events on the resource, oldest first. */

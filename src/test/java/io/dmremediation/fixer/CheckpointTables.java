@@ -1,6 +1,7 @@
 package io.dmremediation.fixer;
 
 import io.dmremediation.sandbox.EmbeddedMariaDb;
+import io.dmremediation.sandbox.dmmaster.CheckpointTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,27 +53,9 @@ final class CheckpointTables {
                 DownstreamSettings.DEFAULT_CONNECT_TIMEOUT, DownstreamSettings.DEFAULT_SOCKET_TIMEOUT);
     }
 
-    /** DM's exact DDL (pingcap/tiflow dm/syncer/checkpoint.go, dm-facts §6). */
+    /** DM's table, as the simulator creates it. */
     static void create(String schema, String task) throws SQLException {
-        try (Statement st = admin().createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS `" + schema + "`");
-            st.execute("CREATE TABLE IF NOT EXISTS `" + schema + "`.`" + task + "_syncer_checkpoint` (\n"
-                    + "    id VARCHAR(32) NOT NULL,\n"
-                    + "    cp_schema VARCHAR(128) NOT NULL,\n"
-                    + "    cp_table VARCHAR(128) NOT NULL,\n"
-                    + "    binlog_name VARCHAR(128),\n"
-                    + "    binlog_pos INT UNSIGNED,\n"
-                    + "    binlog_gtid TEXT,\n"
-                    + "    exit_safe_binlog_name VARCHAR(128) DEFAULT '',\n"
-                    + "    exit_safe_binlog_pos INT UNSIGNED DEFAULT 0,\n"
-                    + "    exit_safe_binlog_gtid TEXT,\n"
-                    + "    table_info JSON NOT NULL,\n"
-                    + "    is_global BOOLEAN,\n"
-                    + "    create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-                    + "    update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
-                    + "    UNIQUE KEY uk_id_schema_table (id, cp_schema, cp_table)\n"
-                    + ")");
-        }
+        CheckpointTable.createIfAbsent(admin(), schema, task);
     }
 
     static void insert(String schema, String task, String id, String cpSchema, String cpTable, String binlogName,

@@ -24,8 +24,7 @@ final class OperatorTestSupport {
     }
 
     static DMRemediationStatus status(SandboxWorld world, String name) {
-        DMRemediation r = world.get(name);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+        return world.status(name);
     }
 
     static void awaitStatus(SandboxWorld world, String name, Predicate<DMRemediationStatus> p) {

@@ -149,8 +149,7 @@ final class PlayedSandbox {
     }
 
     private static DMRemediationStatus status() {
-        DMRemediation r = state.world().get(NAME);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+        return state.world().status(NAME);
     }
 
     /** Waits until the history holds {@code count} finished remediations, the newest by {@code playbook}, Succeeded. */

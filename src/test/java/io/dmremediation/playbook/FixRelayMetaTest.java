@@ -32,8 +32,7 @@ class FixRelayMetaTest {
     }
 
     DMRemediationStatus status(String name) {
-        DMRemediation r = world.get(name);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+        return world.status(name);
     }
 
     @Test

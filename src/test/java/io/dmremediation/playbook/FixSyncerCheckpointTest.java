@@ -3,7 +3,6 @@ package io.dmremediation.playbook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.sandbox.SandboxWorld;
 import io.dmremediation.sandbox.StandInKubelet;
@@ -34,8 +33,7 @@ class FixSyncerCheckpointTest {
     }
 
     DMRemediationStatus status(String name) {
-        DMRemediation r = world.get(name);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+        return world.status(name);
     }
 
     List<String> rows(String sql) throws Exception {

@@ -46,8 +46,7 @@ class RefusalsAndFailedJobsTest {
     }
 
     DMRemediationStatus status() {
-        DMRemediation r = world.get("guard");
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+        return world.status("guard");
     }
 
     HistoryEntry awaitEscalation() {

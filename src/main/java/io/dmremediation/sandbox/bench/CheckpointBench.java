@@ -7,6 +7,7 @@ import io.dmremediation.fixer.DownstreamSettings;
 import io.dmremediation.fixer.FixOutcome;
 import io.dmremediation.fixer.GtidMode;
 import io.dmremediation.sandbox.EmbeddedMariaDb;
+import io.dmremediation.sandbox.dmmaster.CheckpointTable;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -136,27 +137,12 @@ final class CheckpointBench {
         return out;
     }
 
-    /** DM's checkpoint table (DM's own DDL) with the global row and {@code rows} table rows of the source. */
+    /** DM's checkpoint table with the global row and {@code rows} table rows of the source. */
     private static void prepare(EmbeddedMariaDb db, String schema, int rows) throws SQLException {
         try (Connection c = db.adminConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS `" + schema + "`");
             st.execute("CREATE SCHEMA `" + schema + "`");
-            st.execute("CREATE TABLE `" + schema + "`.`" + TASK + "_syncer_checkpoint` (\n"
-                    + "    id VARCHAR(32) NOT NULL,\n"
-                    + "    cp_schema VARCHAR(128) NOT NULL,\n"
-                    + "    cp_table VARCHAR(128) NOT NULL,\n"
-                    + "    binlog_name VARCHAR(128),\n"
-                    + "    binlog_pos INT UNSIGNED,\n"
-                    + "    binlog_gtid TEXT,\n"
-                    + "    exit_safe_binlog_name VARCHAR(128) DEFAULT '',\n"
-                    + "    exit_safe_binlog_pos INT UNSIGNED DEFAULT 0,\n"
-                    + "    exit_safe_binlog_gtid TEXT,\n"
-                    + "    table_info JSON NOT NULL,\n"
-                    + "    is_global BOOLEAN,\n"
-                    + "    create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-                    + "    update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
-                    + "    UNIQUE KEY uk_id_schema_table (id, cp_schema, cp_table)\n"
-                    + ")");
+            CheckpointTable.createIfAbsent(c, schema, TASK);
         }
         String url = db.jdbcUrl(schema) + "?rewriteBatchedStatements=true";
         try (Connection c = DriverManager.getConnection(url, EmbeddedMariaDb.ADMIN_USER, db.adminPassword());

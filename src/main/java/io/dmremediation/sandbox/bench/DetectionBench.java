@@ -1,6 +1,7 @@
 package io.dmremediation.sandbox.bench;
 
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.domain.Durations;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.sandbox.DmWorkerPods;
 import io.dmremediation.sandbox.SandboxWorld;
@@ -50,7 +51,7 @@ final class DetectionBench {
             for (Map.Entry<Duration, Integer> e : size.detectionSamples().entrySet()) {
                 Duration interval = e.getKey();
                 List<Double> ms = samples(world, watch, "p" + interval.toSeconds() + "s", interval, e.getValue(), false);
-                String label = "poll " + Bench.durationText(interval);
+                String label = "poll " + Durations.format(interval);
                 double limit = interval.toMillis() + MARGIN_MILLIS;
                 rows.add(Row.info(NAME, label + ": fault -> RemediationStarted p50", Stats.median(ms), "ms",
                         ms.size() + " samples at random phases; uniform phase alone gives ~" + interval.toMillis() / 2
@@ -77,20 +78,20 @@ final class DetectionBench {
             world.startTask(tasks[i], SandboxWorld.SOURCE_1);
         }
         DMRemediation r = world.remediation(name, tasks);
-        r.getSpec().pollInterval = Bench.durationText(interval);
-        r.getSpec().verifyTimeout = Bench.durationText(interval.compareTo(Duration.ofSeconds(30)) > 0 ? interval
+        r.getSpec().pollInterval = Durations.format(interval);
+        r.getSpec().verifyTimeout = Durations.format(interval.compareTo(Duration.ofSeconds(30)) > 0 ? interval
                 : Duration.ofSeconds(30));
         r.getSpec().policies.badConnection.waitForAutoResume = "0s";
         world.apply(r);
         Probe.await(name + " Healthy", Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
-            DMRemediationStatus s = status(world, name);
+            DMRemediationStatus s = world.status(name);
             return "Healthy".equals(s.phase) && s.taskCount != null && s.taskCount == count;
         });
         String pod = DmWorkerPods.podName(SandboxWorld.CLUSTER, 0);
         List<Double> out = new ArrayList<>();
         for (String task : tasks) {
             Probe.await(name + " idle", Duration.ofSeconds(120), Duration.ofMillis(50), () -> {
-                DMRemediationStatus s = status(world, name);
+                DMRemediationStatus s = world.status(name);
                 return s.active == null && "Healthy".equals(s.phase);
             });
             long phaseRange = podEvent ? 1000 : interval.toMillis();
@@ -120,10 +121,5 @@ final class DetectionBench {
         world.client().resource(world.get(name)).delete();
         Probe.await(name + " deleted", Duration.ofSeconds(60), Duration.ofMillis(50), () -> world.get(name) == null);
         return out;
-    }
-
-    private static DMRemediationStatus status(SandboxWorld world, String name) {
-        DMRemediation r = world.get(name);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
     }
 }

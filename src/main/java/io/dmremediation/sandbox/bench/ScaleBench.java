@@ -1,6 +1,7 @@
 package io.dmremediation.sandbox.bench;
 
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.domain.Durations;
 import io.dmremediation.operator.OperatorRunner;
 import io.dmremediation.sandbox.SandboxWorld;
 import io.dmremediation.sandbox.dmmaster.DmMasterSimulator;
@@ -115,8 +116,8 @@ final class ScaleBench {
     }
 
     private void create(SandboxWorld world, DMRemediation r) {
-        r.getSpec().pollInterval = Bench.durationText(size.scalePoll());
-        r.getSpec().verifyTimeout = Bench.durationText(size.scalePoll().plusSeconds(30));
+        r.getSpec().pollInterval = Durations.format(size.scalePoll());
+        r.getSpec().verifyTimeout = Durations.format(size.scalePoll().plusSeconds(30));
         // the mass-fault phase only watches: DM's auto-resume gets an hour before the operator would act
         r.getSpec().policies.badConnection.waitForAutoResume = "1h";
         r.getSpec().policies.badConnection.pauseThreshold = 1000;
@@ -131,7 +132,7 @@ final class ScaleBench {
         String b = NAME;
         List<Row> rows = new ArrayList<>();
         log.printf("[scale] %s: %d DMRemediations, %d tasks, poll every %s%n", label, n, n * tasks,
-                Bench.durationText(poll));
+                Durations.format(poll));
 
         // the world alone: what the process costs without the operator
         long heapWorld = Probe.heapAfterGc();
@@ -183,7 +184,7 @@ final class ScaleBench {
                 n + " resources reconciled, polled and written once; " + startWrites + " API writes"));
         rows.add(Row.atMost(b, label + ": DM-master status polls per cycle per cluster",
                 statusPolls / realCycles / clusters, "", 1, "GET /api/v1/tasks?with_status=true over "
-                        + String.format("%.1f", realCycles) + " cycles of " + Bench.durationText(poll)));
+                        + String.format("%.1f", realCycles) + " cycles of " + Durations.format(poll)));
         rows.add(Row.info(b, label + ": DM-master requests per cycle per cluster (all)",
                 dmRequests.size() / realCycles / clusters, "", dmRequests.size() == statusPolls
                         ? "only the status poll" : "by path: " + dmByPath));

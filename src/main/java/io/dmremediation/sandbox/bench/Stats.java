@@ -7,12 +7,19 @@ import java.util.List;
 /** Percentiles by the nearest-rank method: p99 of 20 samples is the largest one, never an interpolation below it. */
 final class Stats {
 
+    /**
+     * The statistic of no samples: every run of that measurement failed (the recovery benchmark goes on after a
+     * failed run and says why in the row's note). NaN, so that it can never pass for a number: the table prints it
+     * as {@code n/a} and {@link Bench} exits 1.
+     */
+    static final double NO_SAMPLES = Double.NaN;
+
     private Stats() {
     }
 
     static double percentile(List<Double> samples, double p) {
         if (samples.isEmpty()) {
-            return Double.NaN;
+            return NO_SAMPLES;
         }
         List<Double> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
@@ -25,10 +32,10 @@ final class Stats {
     }
 
     static double max(List<Double> samples) {
-        return samples.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return samples.stream().mapToDouble(Double::doubleValue).max().orElse(NO_SAMPLES);
     }
 
     static double min(List<Double> samples) {
-        return samples.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        return samples.stream().mapToDouble(Double::doubleValue).min().orElse(NO_SAMPLES);
     }
 }

@@ -34,9 +34,9 @@ final class JdbcCheckpointStore implements CheckpointStore {
     public synchronized List<CheckpointRow> load(String metaSchema, String task, String sourceId)
             throws StoreException {
         return withRetry(c -> {
-            createIfAbsent(c, metaSchema, task);
+            CheckpointTable.createIfAbsent(c, metaSchema, task);
             String sql = "SELECT cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, is_global FROM "
-                    + table(metaSchema, task) + " WHERE id = ? ORDER BY is_global DESC, cp_schema, cp_table";
+                    + CheckpointTable.name(metaSchema, task) + " WHERE id = ? ORDER BY is_global DESC, cp_schema, cp_table";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sourceId);
                 List<CheckpointRow> rows = new ArrayList<>();
@@ -54,7 +54,7 @@ final class JdbcCheckpointStore implements CheckpointStore {
     @Override
     public synchronized void save(String metaSchema, String task, String sourceId, List<CheckpointRow> rows)
             throws StoreException {
-        String sql = "INSERT INTO " + table(metaSchema, task)
+        String sql = "INSERT INTO " + CheckpointTable.name(metaSchema, task)
                 + " (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, exit_safe_binlog_name,"
                 + " exit_safe_binlog_pos, exit_safe_binlog_gtid, table_info, is_global)"
                 + " VALUES (?, ?, ?, ?, ?, ?, '', 0, '', 'null', ?)"
@@ -82,7 +82,7 @@ final class JdbcCheckpointStore implements CheckpointStore {
                 c.rollback();
                 if (e.getErrorCode() == ER_NO_SUCH_TABLE) {
                     // dropped under a live subtask (remove-meta, a test): put it back, as a re-init would
-                    createIfAbsent(c, metaSchema, task);
+                    CheckpointTable.createIfAbsent(c, metaSchema, task);
                 }
                 throw e;
             } finally {
@@ -96,7 +96,7 @@ final class JdbcCheckpointStore implements CheckpointStore {
     public synchronized void drop(String metaSchema, String task) throws StoreException {
         withRetry(c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS " + table(metaSchema, task));
+                st.execute("DROP TABLE IF EXISTS " + CheckpointTable.name(metaSchema, task));
             }
             return null;
         });
@@ -137,36 +137,6 @@ final class JdbcCheckpointStore implements CheckpointStore {
             }
             conn = null;
         }
-    }
-
-    private static void createIfAbsent(Connection c, String metaSchema, String task) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(metaSchema));
-            st.execute("CREATE TABLE IF NOT EXISTS " + table(metaSchema, task) + " (\n"
-                    + "    id VARCHAR(32) NOT NULL,\n"
-                    + "    cp_schema VARCHAR(128) NOT NULL,\n"
-                    + "    cp_table VARCHAR(128) NOT NULL,\n"
-                    + "    binlog_name VARCHAR(128),\n"
-                    + "    binlog_pos INT UNSIGNED,\n"
-                    + "    binlog_gtid TEXT,\n"
-                    + "    exit_safe_binlog_name VARCHAR(128) DEFAULT '',\n"
-                    + "    exit_safe_binlog_pos INT UNSIGNED DEFAULT 0,\n"
-                    + "    exit_safe_binlog_gtid TEXT,\n"
-                    + "    table_info JSON NOT NULL,\n"
-                    + "    is_global BOOLEAN,\n"
-                    + "    create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-                    + "    update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
-                    + "    UNIQUE KEY uk_id_schema_table (id, cp_schema, cp_table)\n"
-                    + ")");
-        }
-    }
-
-    static String table(String metaSchema, String task) {
-        return quote(metaSchema) + "." + quote(CheckpointStore.tableName(task));
-    }
-
-    static String quote(String identifier) {
-        return "`" + identifier.replace("`", "``") + "`";
     }
 
     private static String nz(String s) {
