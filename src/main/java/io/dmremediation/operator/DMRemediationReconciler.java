@@ -25,11 +25,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,18 +140,22 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         String ns = pod.getMetadata().getNamespace();
         Map<String, String> labels = pod.getMetadata().getLabels();
         Instant now = services.clock().instant();
-        return cache.list(ns)
+        List<DMRemediation> selecting = cache.list(ns)
                 .filter(r -> r.getSpec() != null && SpecValidator.validate(r.getSpec()).isEmpty())
                 .filter(r -> {
                     Map<String, String> wanted = ClusterTarget.of(r).workerLabels();
                     return !wanted.isEmpty() && wanted.entrySet().stream()
                             .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
                 })
-                // the reconcile this event triggers must see DM-master as it is after the change, not a poll from
-                // before it that another resource left in the cache
-                .peek(r -> services.snapshots().changedAt(r.getMetadata().getUid(), now))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet());
+                .toList();
+        Set<ResourceID> ids = new HashSet<>();
+        for (DMRemediation r : selecting) {
+            // the reconcile this event triggers must see DM-master as it is after the change, not a poll from
+            // before it that another resource left in the cache
+            services.snapshots().changedAt(r.getMetadata().getUid(), now);
+            ids.add(ResourceID.fromResource(r));
+        }
+        return ids;
     }
 
     /** A restart, readiness flip, node move or deletion: not every status heartbeat. */
