@@ -115,6 +115,8 @@ public final class StandInKubelet implements AutoCloseable {
     private void admit(Job job) {
         try {
             String name = job.getMetadata().getName();
+            // decided before the Job shows active, so a test that sees it active knows how it will behave
+            Behaviour behaviour = behaviourOf(name);
             Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
             String podName = name + "-" + Long.toHexString(System.nanoTime() & 0xfffff);
             Pod pod = client.resource(new PodBuilder()
@@ -127,7 +129,6 @@ public final class StandInKubelet implements AutoCloseable {
                     .build()).create();
             setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(Instant.now().toString()).build());
             Long deadline = job.getSpec().getActiveDeadlineSeconds();
-            Behaviour behaviour = behaviourOf(name);
             if (behaviour == Behaviour.HANG) {
                 if (deadline != null) {
                     executor.schedule(() -> finish(name, pod, 1, "", "DeadlineExceeded",

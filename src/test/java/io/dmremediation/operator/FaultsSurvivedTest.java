@@ -119,9 +119,10 @@ class FaultsSurvivedTest {
         world.startOperator();
         guardHealthy(world, world.remediation("guard", "orders"), "orders", S1);
         world.dm().injectSyncerOverflow("orders", S1, "mysql-bin.000002");
-        eventually().until(() -> !world.client().batch().v1().jobs().inNamespace(SandboxWorld.NAMESPACE).list()
-                .getItems().stream().filter(j -> j.getMetadata().getName().startsWith("dmr-fix-checkpoint-")).toList()
-                .isEmpty());
+        // active: the kubelet has admitted the Job as hanging, so switching to RUN below cannot make this one run
+        eventually().until(() -> world.client().batch().v1().jobs().inNamespace(SandboxWorld.NAMESPACE).list()
+                .getItems().stream().anyMatch(j -> j.getMetadata().getName().startsWith("dmr-fix-checkpoint-")
+                        && j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getActive())));
         // someone deletes the hanging Job; the next one runs
         world.kubelet().behave("dmr-fix-checkpoint-", StandInKubelet.Behaviour.RUN);
         world.client().batch().v1().jobs().inNamespace(SandboxWorld.NAMESPACE).list().getItems().stream()
