@@ -73,8 +73,8 @@ final class CheckpointBench {
         List<Row> out = new ArrayList<>();
         String what = String.format(Locale.ROOT, "%,d table rows: ", rows);
         out.add(Row.atMost(NAME, what + "connect + backup + rewrite + verify (median)", median.get("total"), "ms",
-                TARGET_MS, runs.size() + " runs, min " + Math.round(Stats.min(totals)) + " ms, max "
-                        + Math.round(Stats.max(totals)) + " ms; " + Math.round(rows * 0.9 + 1)
+                TARGET_MS, runs.size() + " runs, min " + Row.format(Stats.min(totals), "ms") + ", max "
+                        + Row.format(Stats.max(totals), "ms") + "; " + Math.round(rows * 0.9 + 1)
                         + " rows rewritten, the rest in another file left alone"));
         StringBuilder breakdown = new StringBuilder();
         for (String phase : List.of("connect", "checks", "backup", "rewrite", "verify", "java")) {

@@ -57,13 +57,13 @@ final class DetectionBench {
                         ms.size() + " samples at random phases; uniform phase alone gives ~" + interval.toMillis() / 2
                                 + " ms"));
                 rows.add(Row.atMost(NAME, label + ": fault -> RemediationStarted p99", Stats.percentile(ms, 99), "ms",
-                        limit, "max " + Math.round(Stats.max(ms)) + " ms"));
+                        limit, "max " + Row.format(Stats.max(ms), "ms")));
             }
             List<Double> ms = samples(world, watch, "pod", POD_EVENT_POLL, size.podEventSamples(), true);
             rows.add(Row.info(NAME, "worker-pod event (poll 60s): fault -> RemediationStarted p50", Stats.median(ms),
                     "ms", ms.size() + " samples; the pod's restart count changes at the moment of the fault"));
             rows.add(Row.atMost(NAME, "worker-pod event (poll 60s): fault -> RemediationStarted p99",
-                    Stats.percentile(ms, 99), "ms", POD_TARGET_MILLIS, "max " + Math.round(Stats.max(ms)) + " ms"));
+                    Stats.percentile(ms, 99), "ms", POD_TARGET_MILLIS, "max " + Row.format(Stats.max(ms), "ms")));
         }
         return rows;
     }

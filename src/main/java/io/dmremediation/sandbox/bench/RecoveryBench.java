@@ -51,7 +51,7 @@ final class RecoveryBench {
             String runs = fixed.size() + " of " + size.recoveryRuns() + " runs recovered"
                     + (failures.isEmpty() ? "" : "; failed: " + failures);
             rows.add(Row.info(NAME, label + ": fault -> RemediationSucceeded p50", Stats.median(fixed), "s",
-                    runs + "; detected after p50 " + String.format("%.1f s", Stats.median(detected))
+                    runs + "; detected after p50 " + Row.format(Stats.median(detected), "s")
                             + waitNote(s)));
             rows.add(Row.info(NAME, label + ": fault -> RemediationSucceeded max", Stats.max(fixed), "s", ""));
             rows.add(Row.info(NAME, label + ": commands by hand (FAQ)", s.manualSteps().size(), "",

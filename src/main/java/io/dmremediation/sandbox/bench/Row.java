@@ -37,11 +37,12 @@ public record Row(String benchmark, String metric, double value, String unit, St
         return format(value, unit);
     }
 
+    /** The value as the table and the notes print it; a statistic of no samples prints as {@code n/a}. */
     static String format(double v, String unit) {
-        String n;
         if (Double.isNaN(v)) {
             return "n/a";
         }
+        String n;
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             n = String.format(Locale.ROOT, "%d", (long) v);
         } else if (Math.abs(v) >= 100) {

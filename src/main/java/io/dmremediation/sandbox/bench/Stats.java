@@ -31,11 +31,13 @@ final class Stats {
         return percentile(samples, 50);
     }
 
+    /** Nearest rank 100: the largest sample. */
     static double max(List<Double> samples) {
-        return samples.stream().mapToDouble(Double::doubleValue).max().orElse(NO_SAMPLES);
+        return percentile(samples, 100);
     }
 
+    /** Nearest rank 0 rounds up to rank 1: the smallest sample. */
     static double min(List<Double> samples) {
-        return samples.stream().mapToDouble(Double::doubleValue).min().orElse(NO_SAMPLES);
+        return percentile(samples, 0);
     }
 }

@@ -28,6 +28,8 @@ class StatsTest {
         assertThat(Stats.min(List.of())).isNaN();
         Row row = Row.atMost("recovery", "p50", Stats.median(List.of()), "s", 10, "0 of 5 runs recovered");
         assertThat(row.formattedValue()).isEqualTo("n/a");
+        assertThat(Row.format(Stats.max(List.of()), "ms")).as("a note never shows a missing max as 0 ms")
+                .isEqualTo("n/a");
         assertThat(row.verdict()).as("NaN <= 10 is false: an unmeasured target is missed").isEqualTo(Row.Verdict.MISSED);
     }
 }
