@@ -11,6 +11,7 @@ import io.dmremediation.dm.DmStatusJson;
 import io.dmremediation.domain.DmError;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Unit;
+import io.dmremediation.fixer.ReportOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -97,10 +98,11 @@ public final class DiagnoseCommand implements Command {
             return USAGE;
         } catch (IllegalArgumentException e) {
             // a --master that is not an http(s) URL, or a task name DM could not have
-            err.println("diagnose: " + e.getMessage().replaceAll("[\\r\\n]+", " "));
+            err.println("diagnose: " + ReportOutput.oneLine(e.getMessage()));
             return USAGE;
         } catch (IOException e) {
-            err.println("diagnose: cannot read " + args.value("file").orElse("standard input") + ": " + e.getMessage());
+            err.println("diagnose: " + ReportOutput.oneLine("cannot read " + args.value("file").orElse("standard input")
+                    + ": " + e.getMessage()));
             return USAGE;
         }
         for (Finding f : Diagnosis.diagnose(snapshot)) {

@@ -27,6 +27,8 @@ final class DriverCause {
     /** 10006 ErrDBExecuteFailed, 10007 ErrDBExecuteFailedBegin (dm-facts §4 table). */
     static final Set<Integer> EXECUTE_CODES = Set.of(10006, 10007);
 
+    private static final String EXECUTE_LABEL = "execute statement failed: ";
+
     private final String cause;
     private final int adaptCode;
     /** DM's labelled shapes, the cause right after the label. */
@@ -84,8 +86,6 @@ final class DriverCause {
         return label >= 0 && afterExecute.matcher(lowerText).region(label + EXECUTE_LABEL.length(), lowerText.length())
                 .useTransparentBounds(true).useAnchoringBounds(false).find();
     }
-
-    private static final String EXECUTE_LABEL = "execute statement failed: ";
 
     /** The raw cause is the driver error itself, possibly behind an annotation ({@code "…: invalid connection"}). */
     private boolean isCause(String rawCause) {

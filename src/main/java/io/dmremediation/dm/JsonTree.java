@@ -230,44 +230,9 @@ final class JsonTree {
         return array(parent, field, path);
     }
 
-    /**
-     * A binlog location {@code "(mysql-bin.000003, 5001)"} (dm-facts §2.3, §3.2), or null when absent, empty or not in
-     * DM's form. Gives what {@link BinlogLocation#parse} gives, without its regex: that one backtracks in cubic time
-     * on blanks ({@code "(" + 5 000 spaces + ")"} took 44 s), and this text comes straight from the reply.
-     */
+    /** A binlog location {@code "(mysql-bin.000003, 5001)"} (dm-facts §2.3, §3.2), or null: absent or not DM's form. */
     static BinlogLocation location(JsonNode parent, String field, String path) {
-        String text = string(parent, field, path).trim();
-        if (text.length() < 2 || text.charAt(0) != '(' || text.charAt(text.length() - 1) != ')') {
-            return null;
-        }
-        String inner = text.substring(1, text.length() - 1);
-        int comma = inner.indexOf(',');
-        if (comma < 0 || inner.indexOf(',', comma + 1) >= 0 || inner.indexOf('(') >= 0 || inner.indexOf(')') >= 0) {
-            return null;
-        }
-        String file = stripRegexSpace(inner.substring(0, comma));
-        String pos = stripRegexSpace(inner.substring(comma + 1));
-        if (file.isEmpty() || pos.isEmpty() || !pos.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return null;
-        }
-        try {
-            return new BinlogLocation(file, Long.parseLong(pos));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** Strips what the regex {@code \s} matches: space, tab, line feed, vertical tab, form feed, carriage return. */
-    private static String stripRegexSpace(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && " \t\n\013\f\r".indexOf(s.charAt(from)) >= 0) {
-            from++;
-        }
-        while (to > from && " \t\n\013\f\r".indexOf(s.charAt(to - 1)) >= 0) {
-            to--;
-        }
-        return s.substring(from, to);
+        return BinlogLocation.parse(string(parent, field, path)).orElse(null);
     }
 
     static List<String> stringArray(JsonNode parent, String field, String path) {

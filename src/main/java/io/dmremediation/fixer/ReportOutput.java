@@ -25,8 +25,9 @@ public final class ReportOutput {
     /**
      * The message with line breaks and other control characters escaped: messages quote paths and names from the
      * arguments, and a {@code --relay-dir} holding "\nfix-relay-meta: fixed" printed raw forged a second log line.
+     * diagnose prints its own error lines through it as well.
      */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         if (message == null) {
             return "";
         }

@@ -218,4 +218,13 @@ class DiagnoseCommandBadInputTest {
             assertThat(r.stderr().strip()).doesNotContain("\n");
         }
     }
+
+    @Test
+    void aFileNameWithLineBreaksCannotForgeASecondLine() {
+        Path forged = tmp.resolve("missing\ndiagnose: all tasks healthy");
+        Run r = run(new ByteArrayInputStream(new byte[0]), "--file", forged.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr().strip()).startsWith("diagnose: cannot read").contains("missing\\u000adiagnose")
+                .doesNotContain("\n");
+    }
 }

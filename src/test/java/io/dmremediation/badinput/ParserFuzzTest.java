@@ -145,8 +145,8 @@ class ParserFuzzTest {
 
     @Test
     void binlogLocationsReadExactlyAsTheDomainReadsThem() {
-        // the parsers read "(file, pos)" without BinlogLocation.parse's regex (cubic on blanks); on every short text
-        // over the characters that matter, and on the broken locations, they must give what it gives
+        // both parsers read "(file, pos)" as the domain does: on every short text over the characters that matter,
+        // and on the broken locations, the snapshot holds what BinlogLocation.parse gives
         long seed = 0xD11A_0004L;
         Random random = new Random(seed);
         String alphabet = "(),  \t\n\u000b\f\r\u00a0\u0001a.|-0123456789٣";
