@@ -49,7 +49,7 @@ public final class SnapshotCache {
     public DmSnapshot poll(String clusterKey, String resource, DmMaster dm, Collection<String> tasks,
                            Duration interval) {
         Instant now = clock.instant();
-        Instant want = resource == null ? null : wanted.get(resource);
+        Instant want = wanted.get(resource);
         Instant notBefore = want != null && !want.isAfter(now.plus(SLACK)) ? want.minus(SLACK) : now.minus(maxAge);
         Instant oldest = now.minus(interval);
         return poll(clusterKey, dm, tasks, notBefore.isBefore(oldest) ? oldest : notBefore);

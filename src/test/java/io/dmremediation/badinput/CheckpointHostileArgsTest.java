@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dmremediation.cli.FixCheckpointCommand;
+import io.dmremediation.fixer.CheckpointTables;
 import io.dmremediation.fixer.Environment;
 import io.dmremediation.sandbox.EmbeddedMariaDb;
+import io.dmremediation.sandbox.dmmaster.CheckpointTable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -50,16 +49,8 @@ class CheckpointHostileArgsTest {
         try (Statement st = admin.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS `" + meta + "`");
             st.execute("DROP SCHEMA IF EXISTS `" + victims + "`");
-            st.execute("CREATE SCHEMA `" + meta + "`");
+            CheckpointTable.createIfAbsent(admin, meta, "orders");
             st.execute("CREATE SCHEMA `" + victims + "`");
-            // DM's DDL for <meta>.<task>_syncer_checkpoint (pingcap/tiflow dm/syncer/checkpoint.go, dm-facts §6)
-            st.execute("CREATE TABLE `" + meta + "`.`orders_syncer_checkpoint` (id VARCHAR(32) NOT NULL, "
-                    + "cp_schema VARCHAR(128) NOT NULL, cp_table VARCHAR(128) NOT NULL, binlog_name VARCHAR(128), "
-                    + "binlog_pos INT UNSIGNED, binlog_gtid TEXT, exit_safe_binlog_name VARCHAR(128) DEFAULT '', "
-                    + "exit_safe_binlog_pos INT UNSIGNED DEFAULT 0, exit_safe_binlog_gtid TEXT, table_info JSON NOT NULL,"
-                    + " is_global BOOLEAN, create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, update_time "
-                    + "timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, "
-                    + "UNIQUE KEY uk_id_schema_table (id, cp_schema, cp_table))");
             st.execute("INSERT INTO `" + meta + "`.`orders_syncer_checkpoint` (id, cp_schema, cp_table, binlog_name,"
                     + " binlog_pos, binlog_gtid, table_info, is_global) VALUES"
                     + " ('" + SOURCE + "', '', '', '" + FILE + "', 1234, '', 'null', 1),"
@@ -99,18 +90,7 @@ class CheckpointHostileArgsTest {
     }
 
     private static List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = admin.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    b.append(i == 1 ? "" : " | ").append(rs.getString(i));
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
+        return CheckpointTables.rows(admin, sql);
     }
 
     /** Working credentials: a value that got past validation would reach the server. */

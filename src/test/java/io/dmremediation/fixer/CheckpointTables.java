@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** DM's syncer checkpoint table in the embedded MariaDB, the rows of the FAQ scenario, and whole-schema snapshots. */
-final class CheckpointTables {
+public final class CheckpointTables {
 
     static final String SOURCE = "mysql-replica-01";
     static final String OTHER_SOURCE = "mysql-replica-02";
@@ -120,7 +120,8 @@ final class CheckpointTables {
         return rows(admin(), sql);
     }
 
-    private static List<String> rows(Connection c, String sql) throws SQLException {
+    /** Every row of the query, all columns as text joined by {@code " | "}: equal lists = nothing changed. */
+    public static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();

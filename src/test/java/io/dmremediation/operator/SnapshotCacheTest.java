@@ -39,6 +39,9 @@ class SnapshotCacheTest {
     private final CountingDm dm = new CountingDm();
     private final SnapshotCache cache = new SnapshotCache(clock, MAX_AGE);
 
+    /** A resource with no due time recorded: its reconcile was not scheduled by a poll slot or a wait. */
+    private static final String NOT_DUE = "uid-not-due";
+
     @Test
     void resourcesOnOneClusterWithOneIntervalGetTheSameSlotWithinTheInterval() {
         Duration a = cache.nextPollAt("uid-a", CLUSTER, INTERVAL);
@@ -79,9 +82,9 @@ class SnapshotCacheTest {
 
     @Test
     void aReconcileThatWasNotDueReusesAPollYoungerThanMaxAgeButNeverOneOlderThanTheInterval() {
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
         clock.advance(MAX_AGE.dividedBy(2));
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
         assertThat(dm.requests.get()).isEqualTo(1);
 
         // a resource whose due time is long past (it was away) still never takes a poll older than its interval
@@ -93,18 +96,18 @@ class SnapshotCacheTest {
 
     @Test
     void aPollForFewerTasksDoesNotServeAResourceThatGuardsMore() {
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL);
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1", "t2"), INTERVAL);
-        cache.poll(CLUSTER, null, dm.master(), List.of("t2"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1", "t2"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t2"), INTERVAL);
 
         assertThat(dm.asked).containsExactly(List.of("t1"), List.of("t1", "t2"));
     }
 
     @Test
     void invalidateMakesTheNextPollAskDmMaster() {
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
         cache.invalidate(CLUSTER);
-        cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
 
         assertThat(dm.requests.get()).isEqualTo(2);
     }
@@ -147,11 +150,11 @@ class SnapshotCacheTest {
     @Test
     void aFailedPollReachesItsCallerAndIsNotReused() {
         dm.failure.set(new DmUnreachableException("connection refused", null));
-        assertThatThrownBy(() -> cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL))
+        assertThatThrownBy(() -> cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL))
                 .isInstanceOf(DmUnreachableException.class);
 
         dm.failure.set(null);
-        assertThat(cache.poll(CLUSTER, null, dm.master(), List.of("t1"), INTERVAL)).isNotNull();
+        assertThat(cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL)).isNotNull();
         assertThat(dm.requests.get()).isEqualTo(2);
     }
 
