@@ -3,9 +3,9 @@ package io.dmremediation.badinput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dmremediation.dm.Samples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,24 +24,20 @@ final class Seeds {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String PAUSED_10006 = "dmctl-query-status-task-paused-sync-db-error-10006.json";
-    static final String RUNNING = "dmctl-query-status-task-running-sync.json";
-    static final String SUMMARY = "dmctl-query-status-summary-no-task-name.json";
-    static final String ERROR_STRINGS = "real-error-strings.txt";
+    static final String PAUSED_10006 = Samples.PAUSED_10006;
+    static final String RUNNING = Samples.RUNNING;
+    static final String SUMMARY = Samples.SUMMARY;
+    static final String ERROR_STRINGS = Samples.ERROR_STRINGS;
 
     private Seeds() {
     }
 
     static Path samplesDir() {
-        return Path.of(System.getProperty("project.basedir", ".")).resolve("../shared/dm-samples").normalize();
+        return Samples.dir();
     }
 
     static String sample(String name) {
-        try {
-            return Files.readString(samplesDir().resolve(name), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Samples.read(name);
     }
 
     static ObjectNode tree(String json) {

@@ -11,24 +11,24 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The real DM outputs in the shared {@code dm-samples} folder, beside the project. */
-final class Samples {
+public final class Samples {
 
-    static final String PAUSED_10006 = "dmctl-query-status-task-paused-sync-db-error-10006.json";
-    static final String RUNNING = "dmctl-query-status-task-running-sync.json";
-    static final String SUMMARY = "dmctl-query-status-summary-no-task-name.json";
-    static final String OPENAPI_TASK = "openapi-task-object-fixture-v8.5.0.json";
-    static final String ERROR_STRINGS = "real-error-strings.txt";
+    public static final String PAUSED_10006 = "dmctl-query-status-task-paused-sync-db-error-10006.json";
+    public static final String RUNNING = "dmctl-query-status-task-running-sync.json";
+    public static final String SUMMARY = "dmctl-query-status-summary-no-task-name.json";
+    public static final String OPENAPI_TASK = "openapi-task-object-fixture-v8.5.0.json";
+    public static final String ERROR_STRINGS = "real-error-strings.txt";
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Samples() {
     }
 
-    static Path dir() {
+    public static Path dir() {
         return Path.of(System.getProperty("project.basedir", ".")).resolve("../shared/dm-samples").normalize();
     }
 
-    static String read(String name) {
+    public static String read(String name) {
         try {
             return Files.readString(dir().resolve(name), StandardCharsets.UTF_8);
         } catch (IOException e) {
