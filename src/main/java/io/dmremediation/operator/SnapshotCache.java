@@ -24,6 +24,10 @@ import java.util.concurrent.ExecutionException;
  * wait; {@link #nextPollAt} puts resources with the same interval on the same instants (the cluster's poll slots).
  * A reconcile that was not due (a pod event, a spec change) takes a poll sent after the event, or younger than
  * {@code maxAge}. Nothing older than one poll interval is ever reused.
+ *
+ * <p>A change is kept apart from the due time, and only a poll sent after it clears it: a reconcile already running
+ * when the pod event arrives ends by scheduling its next look, and must not thereby hide the change from the
+ * reconcile the event queued behind it.
  */
 public final class SnapshotCache {
 
@@ -35,6 +39,8 @@ public final class SnapshotCache {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** Per resource uid: the instant from which on a poll is new enough for its next reconcile. */
     private final Map<String, Instant> wanted = new ConcurrentHashMap<>();
+    /** Per resource uid: the latest change it has not yet seen a poll from after. */
+    private final Map<String, Instant> changes = new ConcurrentHashMap<>();
 
     public SnapshotCache(Clock clock, Duration maxAge) {
         this.clock = clock;
@@ -51,11 +57,19 @@ public final class SnapshotCache {
         Instant now = clock.instant();
         Instant want = wanted.get(resource);
         Instant notBefore = want != null && !want.isAfter(now.plus(SLACK)) ? want.minus(SLACK) : now.minus(maxAge);
+        Instant change = changes.get(resource);
+        if (change != null && change.isAfter(notBefore)) {
+            notBefore = change;
+        }
         Instant oldest = now.minus(interval);
-        return poll(clusterKey, dm, tasks, notBefore.isBefore(oldest) ? oldest : notBefore);
+        Entry entry = poll(clusterKey, dm, tasks, notBefore.isBefore(oldest) ? oldest : notBefore);
+        DmSnapshot snapshot = await(entry);
+        // seen: unless another change came in meanwhile
+        changes.computeIfPresent(resource, (uid, at) -> entry.at.isBefore(at) ? at : null);
+        return snapshot;
     }
 
-    private DmSnapshot poll(String clusterKey, DmMaster dm, Collection<String> tasks, Instant notBefore) {
+    private Entry poll(String clusterKey, DmMaster dm, Collection<String> tasks, Instant notBefore) {
         Set<String> asked = dm.api() == DmApi.OPENAPI ? Set.of() : new TreeSet<>(tasks);
         CompletableFuture<DmSnapshot> mine;
         Entry entry;
@@ -89,7 +103,7 @@ public final class SnapshotCache {
                 entries.remove(clusterKey, entry);
             }
         }
-        return await(entry);
+        return entry;
     }
 
     /** Until the poll ends, either way: its callers get its error, this caller then polls anew. */
@@ -146,12 +160,13 @@ public final class SnapshotCache {
 
     /** Something changed at this instant that the resource must see (a worker pod restarted): a poll sent after it. */
     public void changedAt(String resource, Instant at) {
-        wanted.put(resource, at);
+        changes.merge(resource, at, (before, now) -> now.isAfter(before) ? now : before);
     }
 
     /** The resource is gone. */
     public void forget(String resource) {
         wanted.remove(resource);
+        changes.remove(resource);
     }
 
     /** Forget the cluster's last result: the next poll asks DM-master (after an action changed DM's state). */

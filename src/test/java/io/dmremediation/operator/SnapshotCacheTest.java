@@ -81,6 +81,24 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void aChangeSurvivesTheReconcileAlreadyRunningWhenItCameIn() {
+        // a reconcile in flight polled before the pod event and ends after it, scheduling its next regular look
+        cache.poll(CLUSTER, "uid-a", dm.master(), List.of("t1"), INTERVAL);
+        clock.advance(Duration.ofMillis(200));
+        cache.changedAt("uid-a", clock.instant());
+        cache.nextPollAt("uid-a", CLUSTER, INTERVAL);
+        clock.advance(Duration.ofMillis(10));
+
+        // the reconcile the event queued behind it
+        cache.poll(CLUSTER, "uid-a", dm.master(), List.of("t1"), INTERVAL);
+        assertThat(dm.requests.get()).as("the change still asks for a poll sent after it").isEqualTo(2);
+
+        clock.advance(Duration.ofMillis(10));
+        cache.poll(CLUSTER, "uid-a", dm.master(), List.of("t1"), INTERVAL);
+        assertThat(dm.requests.get()).as("once seen, the change asks for nothing more").isEqualTo(2);
+    }
+
+    @Test
     void aReconcileThatWasNotDueReusesAPollYoungerThanMaxAgeButNeverOneOlderThanTheInterval() {
         cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
         clock.advance(MAX_AGE.dividedBy(2));
