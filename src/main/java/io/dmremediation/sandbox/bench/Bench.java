@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The benchmarks of the operator in the sandbox world:
@@ -26,8 +30,17 @@ import java.util.Set;
  */
 public final class Bench {
 
-    public static final List<String> NAMES = List.of(DetectionBench.NAME, ScaleBench.NAME, CheckpointBench.NAME,
-            RecoveryBench.NAME);
+    /** Each benchmark by name, in the order a run takes them. */
+    private static final Map<String, BiFunction<Size, PrintStream, List<Row>>> BENCHMARKS = new LinkedHashMap<>();
+
+    static {
+        BENCHMARKS.put(DetectionBench.NAME, (size, log) -> new DetectionBench(size, log).run());
+        BENCHMARKS.put(ScaleBench.NAME, (size, log) -> new ScaleBench(size, log).run());
+        BENCHMARKS.put(CheckpointBench.NAME, (size, log) -> new CheckpointBench(size, log).run());
+        BENCHMARKS.put(RecoveryBench.NAME, (size, log) -> new RecoveryBench(size, log).run());
+    }
+
+    public static final List<String> NAMES = List.copyOf(BENCHMARKS.keySet());
 
     private Bench() {
     }
@@ -77,11 +90,12 @@ public final class Bench {
         out.println();
         out.print(report.text());
         long unmeasured = report.rows().stream().filter(r -> Double.isNaN(r.value())).count();
-        if (args.value("markdown").isPresent()) {
+        Optional<String> markdown = args.value("markdown");
+        if (markdown.isPresent()) {
             try {
-                Files.writeString(Path.of(args.value("markdown").get()), report.markdown());
+                Files.writeString(Path.of(markdown.get()), report.markdown());
             } catch (IOException e) {
-                err.println("bench: could not write " + args.value("markdown").get() + ": " + e.getMessage());
+                err.println("bench: could not write " + markdown.get() + ": " + e.getMessage());
                 return 1;
             }
         }
@@ -98,19 +112,14 @@ public final class Bench {
         log.println("Benchmarks (" + size.name() + ") on: " + String.join("; ", machine.lines()));
         List<Row> rows = new ArrayList<>();
         long start = System.nanoTime();
-        for (String name : NAMES) {
+        for (var benchmark : BENCHMARKS.entrySet()) {
+            String name = benchmark.getKey();
             if (!only.contains(name)) {
                 continue;
             }
             long t = System.nanoTime();
             log.println("== " + name);
-            rows.addAll(switch (name) {
-                case DetectionBench.NAME -> new DetectionBench(size, log).run();
-                case ScaleBench.NAME -> new ScaleBench(size, log).run();
-                case CheckpointBench.NAME -> new CheckpointBench(size, log).run();
-                case RecoveryBench.NAME -> new RecoveryBench(size, log).run();
-                default -> throw new IllegalStateException(name);
-            });
+            rows.addAll(benchmark.getValue().apply(size, log));
             log.printf("== %s done in %.0f s%n", name, (System.nanoTime() - t) / 1e9);
         }
         return new Report(size.name(), machine, rows, Duration.ofNanos(System.nanoTime() - start));

@@ -31,7 +31,7 @@ import java.util.Map;
  * back and compare. Each run gets a fresh schema; the median run is reported, with where its time went (the time
  * inside the JDBC calls of each phase, and the rest: Java work on the rows).
  */
-final class CheckpointBench {
+record CheckpointBench(Size size, PrintStream log) {
 
     static final String NAME = "checkpoint";
     private static final String TASK = "bench";
@@ -39,14 +39,6 @@ final class CheckpointBench {
     private static final String FILE = "mysql-bin.004451";
     private static final String PREVIOUS_FILE = "mysql-bin.004450";
     private static final double TARGET_MS = 2000;
-
-    private final Size size;
-    private final PrintStream log;
-
-    CheckpointBench(Size size, PrintStream log) {
-        this.size = size;
-        this.log = log;
-    }
 
     List<Row> run() {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();

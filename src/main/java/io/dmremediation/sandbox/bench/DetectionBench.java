@@ -24,21 +24,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * remediation has finished. The time of "first step on record" is when the watch delivers the resource with
  * {@code status.active} set for that task.
  */
-final class DetectionBench {
+record DetectionBench(Size size, PrintStream log) {
 
     static final String NAME = "detection";
     /** How long a pod-event sample gives the poll: far beyond the pod event's target, so only the event can count. */
     private static final Duration POD_EVENT_POLL = Duration.ofSeconds(60);
     private static final long MARGIN_MILLIS = 250;
     private static final long POD_TARGET_MILLIS = 500;
-
-    private final Size size;
-    private final PrintStream log;
-
-    DetectionBench(Size size, PrintStream log) {
-        this.size = size;
-        this.log = log;
-    }
 
     List<Row> run() {
         List<Row> rows = new ArrayList<>();

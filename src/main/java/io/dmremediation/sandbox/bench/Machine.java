@@ -1,12 +1,14 @@
 package io.dmremediation.sandbox.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The machine the numbers came from: cores, CPU model, memory, JDK, OS, heap limit, date. */
 record Machine(int cores, String cpu, String memory, String jdk, String os, String maxHeap, String date) {
@@ -27,7 +29,7 @@ record Machine(int cores, String cpu, String memory, String jdk, String os, Stri
                 .orElse(System.getProperty("os.name")) + " (" + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + ", " + System.getProperty("os.arch") + ")";
         String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
-        String gc = ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).findFirst().orElse("");
+        String gc = ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).findFirst().orElse("");
         String heap = String.format(Locale.ROOT, "%d MiB (%s)", rt.maxMemory() >> 20, gc);
         return new Machine(rt.availableProcessors(), cpu, mem, jdk, os, heap, LocalDate.now().toString());
     }
@@ -43,17 +45,17 @@ record Machine(int cores, String cpu, String memory, String jdk, String os, Stri
                 "date: " + date);
     }
 
-    private static java.util.Optional<String> firstValue(Path file, String key) {
+    private static Optional<String> firstValue(Path file, String key) {
         try {
             for (String line : Files.readAllLines(file)) {
                 int sep = line.indexOf(line.contains(":") && !line.contains("=") ? ':' : '=');
                 if (sep > 0 && line.substring(0, sep).trim().equals(key)) {
-                    return java.util.Optional.of(line.substring(sep + 1).trim());
+                    return Optional.of(line.substring(sep + 1).trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or not readable
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -5,6 +5,8 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -25,8 +27,8 @@ final class Probe {
     }
 
     /** CPU time so far of each live thread whose name matches, by thread id. */
-    static java.util.Map<Long, Long> threadCpu(Predicate<String> name) {
-        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+    static Map<Long, Long> threadCpu(Predicate<String> name) {
+        Map<Long, Long> out = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             ThreadInfo info = THREADS.getThreadInfo(id);
             if (info != null && name.test(info.getThreadName())) {
@@ -43,7 +45,7 @@ final class Probe {
      * CPU the matching threads used since {@code before}: threads alive at both ends count their difference, new ones
      * all of theirs; threads that ended in between are lost (so measure pools whose threads stay).
      */
-    static long threadCpuSince(java.util.Map<Long, Long> before, Predicate<String> name) {
+    static long threadCpuSince(Map<Long, Long> before, Predicate<String> name) {
         long sum = 0;
         for (var e : threadCpu(name).entrySet()) {
             sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);

@@ -18,18 +18,12 @@ import java.util.Set;
  * entry of the fix), beside the number of commands the FAQ's procedure has a person type. Every run is a fresh world
  * (a fresh resource, DM and kubelet), so no run inherits attempts, backoff or DM state from the one before.
  */
-final class RecoveryBench {
+record RecoveryBench(Size size, PrintStream log) {
 
     static final String NAME = "recovery";
     private static final String RESOURCE = "recovery";
-
-    private final Size size;
-    private final PrintStream log;
-
-    RecoveryBench(Size size, PrintStream log) {
-        this.size = size;
-        this.log = log;
-    }
+    /** History outcomes that end a playbook. */
+    private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Aborted");
 
     List<Row> run() {
         List<Row> rows = new ArrayList<>();
@@ -91,8 +85,6 @@ final class RecoveryBench {
             return s.verify(world, RESOURCE, 0, injected, detected);
         }
     }
-
-    private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Aborted");
 
     private static boolean isDetected(Scenario s, TaskState t) {
         return s.task().equals(t.name) && s.id().equals(t.errorClass);

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,20 +24,12 @@ import java.util.function.UnaryOperator;
  * one DM cluster (the world's simulator), then, if asked, the same number of tasks spread over several clusters, each
  * its own simulator.
  */
-final class ScaleBench {
+record ScaleBench(Size size, PrintStream log) {
 
     static final String NAME = "scale";
     private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(10);
     /** lastPollTime of an operator that has been away for a while: the next poll must refresh it. */
     private static final String LONG_AGO = "2000-01-01T00:00:00Z";
-
-    private final Size size;
-    private final PrintStream log;
-
-    ScaleBench(Size size, PrintStream log) {
-        this.size = size;
-        this.log = log;
-    }
 
     List<Row> run() {
         List<Row> rows = new ArrayList<>(oneCluster());
@@ -143,8 +137,7 @@ final class ScaleBench {
         double idleCpuPerSecond = (Probe.processCpuNanos() - idleCpu0) / ((System.nanoTime() - idleWall0) / 1e9);
 
         // start: every resource reconciled, polled and Healthy
-        world.kube().requests().reset();
-        sims.forEach(DmMasterSimulator::clearRequests);
+        resetCounters(world, sims);
         long start = System.nanoTime();
         world.startOperator(customize);
         awaitAll(world, "every resource Healthy after the operator started", r -> healthy(r, tasks));
@@ -154,31 +147,14 @@ final class ScaleBench {
 
         // steady state: let a cycle pass, then count over whole cycles
         Probe.sleep(poll.plusMillis(500));
-        world.kube().requests().reset();
-        sims.forEach(DmMasterSimulator::clearRequests);
-        var tick0 = Probe.threadCpu(ScaleBench::simulatorTick);
-        var operator0 = Probe.threadCpu(ScaleBench::operatorThread);
-        long cpu0 = Probe.processCpuNanos();
-        long wall0 = System.nanoTime();
-        Probe.sleep(poll.multipliedBy(cycles));
-        long cpu = Probe.processCpuNanos() - cpu0;
-        double wallSeconds = (System.nanoTime() - wall0) / 1e9;
-        long operatorCpu = Probe.threadCpuSince(operator0, ScaleBench::operatorThread);
-        long tickCpu = Probe.threadCpuSince(tick0, ScaleBench::simulatorTick);
-        Map<String, Long> api = world.kube().requests().snapshot();
-        List<RecordedRequest> dmRequests = new ArrayList<>();
-        sims.forEach(s -> dmRequests.addAll(s.requests()));
+        Window w = Window.over(world, sims, poll, cycles);
         long heapRunning = Probe.heapAfterGc();
-        double realCycles = wallSeconds / (poll.toMillis() / 1000.0);
-
-        long statusPolls = dmRequests.stream().filter(ScaleBench::statusPoll).count();
-        Map<String, Long> dmByPath = new java.util.TreeMap<>();
-        dmRequests.forEach(r -> dmByPath.merge(r.method() + " " + r.path()
+        double realCycles = w.cycles();
+        long statusPolls = w.statusPolls();
+        Map<String, Long> dmByPath = new TreeMap<>();
+        w.dm().forEach(r -> dmByPath.merge(r.method() + " " + r.path()
                 + (r.query().isEmpty() ? "" : "?" + r.query()), 1L, Long::sum));
-        long apiWrites = writes(api);
-        long apiReads = api.entrySet().stream().filter(e -> e.getKey().startsWith("GET ")).mapToLong(Map.Entry::getValue)
-                .sum();
-        log.printf("[scale]   steady state over %.1f cycles: DM-master %s; API %s%n", realCycles, dmByPath, api);
+        log.printf("[scale]   steady state over %.1f cycles: DM-master %s; API %s%n", realCycles, dmByPath, w.api());
 
         rows.add(Row.info(b, label + ": converge after operator start (all Healthy)", startSeconds, "s",
                 n + " resources reconciled, polled and written once; " + startWrites + " API writes"));
@@ -186,23 +162,23 @@ final class ScaleBench {
                 statusPolls / realCycles / clusters, "", 1, "GET /api/v1/tasks?with_status=true over "
                         + String.format("%.1f", realCycles) + " cycles of " + Durations.format(poll)));
         rows.add(Row.info(b, label + ": DM-master requests per cycle per cluster (all)",
-                dmRequests.size() / realCycles / clusters, "", dmRequests.size() == statusPolls
+                w.dm().size() / realCycles / clusters, "", w.dm().size() == statusPolls
                         ? "only the status poll" : "by path: " + dmByPath));
-        rows.add(Row.info(b, label + ": API writes per cycle", apiWrites / realCycles, "",
+        rows.add(Row.info(b, label + ": API writes per cycle", writes(w.api()) / realCycles, "",
                 "status updates, patches and Events; one status write per poll per resource would be " + n));
-        rows.add(Row.info(b, label + ": API reads per cycle", apiReads / realCycles, "",
+        rows.add(Row.info(b, label + ": API reads per cycle", sum(reads(w.api())) / realCycles, "",
                 "GETs of single objects and lists (watches not counted)"));
-        rows.add(Row.info(b, label + ": CPU per cycle, whole process", Probe.millis(cpu) / realCycles, "ms",
+        rows.add(Row.info(b, label + ": CPU per cycle, whole process", Probe.millis(w.cpu()) / realCycles, "ms",
                 "operator + mock API server + DM-master simulator + JIT/GC, "
-                        + String.format("%.1f%%", 100.0 * cpu / 1e9 / wallSeconds) + " of one core"));
+                        + String.format("%.1f%%", 100.0 * w.cpu() / 1e9 / w.wallSeconds()) + " of one core"));
         rows.add(Row.info(b, label + ": CPU per cycle, operator's share", Math.max(0,
-                        (cpu - idleCpuPerSecond * wallSeconds) / 1e6 / realCycles), "ms",
+                        (w.cpu() - idleCpuPerSecond * w.wallSeconds()) / 1e6 / realCycles), "ms",
                 "whole process minus the same world idle without the operator ("
                         + String.format("%.0f ms/s", idleCpuPerSecond / 1e6) + ")"));
-        rows.add(Row.info(b, label + ": CPU per cycle, operator threads", Probe.millis(operatorCpu) / realCycles,
+        rows.add(Row.info(b, label + ": CPU per cycle, operator threads", Probe.millis(w.operatorCpu()) / realCycles,
                 "ms", "reconcilers, informers, HTTP clients: every thread but the mock API server's, the simulator's"
                         + " and the benchmark's (no JIT/GC)"));
-        rows.add(Row.info(b, label + ": simulator tick CPU", Probe.millis(tickCpu) / wallSeconds, "ms/s",
+        rows.add(Row.info(b, label + ": simulator tick CPU", Probe.millis(w.tickCpu()) / w.wallSeconds(), "ms/s",
                 n * tasks + " subtasks advanced every 1 s; the simulator is not the bottleneck when small"));
         rows.add(Row.atMost(b, label + ": heap after GC, whole process", Probe.mib(heapRunning), "MiB", 256,
                 "operator + mock API server + simulator + the world"));
@@ -213,8 +189,7 @@ final class ScaleBench {
         // restart: the operator was away for over a minute, so every lastPollTime is old and must be refreshed
         world.stopOperator();
         ageLastPoll(world);
-        world.kube().requests().reset();
-        sims.forEach(DmMasterSimulator::clearRequests);
+        resetCounters(world, sims);
         Instant restartedAt = Instant.now();
         long restart = System.nanoTime();
         world.startOperator(customize);
@@ -250,37 +225,23 @@ final class ScaleBench {
         awaitAll(world, "every task seen erroring", r -> r.getStatus() != null && "Waiting".equals(r.getStatus().phase)
                 && r.getStatus().tasks.stream().filter(t -> "bad-connection".equals(t.errorClass)).count() == tasks);
         Probe.sleep(poll.plusMillis(500));
-        world.kube().requests().reset();
-        sims.forEach(DmMasterSimulator::clearRequests);
-        var operator0 = Probe.threadCpu(ScaleBench::operatorThread);
-        long cpu0 = Probe.processCpuNanos();
-        long wall0 = System.nanoTime();
-        int cycles = Math.max(2, size.scaleCycles() / 2);
-        Probe.sleep(poll.multipliedBy(cycles));
-        long cpu = Probe.processCpuNanos() - cpu0;
-        double realCycles = (System.nanoTime() - wall0) / 1e9 / (poll.toMillis() / 1000.0);
-        long operatorCpu = Probe.threadCpuSince(operator0, ScaleBench::operatorThread);
-        Map<String, Long> api = world.kube().requests().snapshot();
-        List<RecordedRequest> dmRequests = new ArrayList<>();
-        sims.forEach(s -> dmRequests.addAll(s.requests()));
-        long statusPolls = dmRequests.stream().filter(ScaleBench::statusPoll).count();
-        long apiReads = api.entrySet().stream().filter(e -> e.getKey().startsWith("GET ")).mapToLong(Map.Entry::getValue)
-                .sum();
+        Window w = Window.over(world, sims, poll, Math.max(2, size.scaleCycles() / 2));
+        double realCycles = w.cycles();
+        long statusPolls = w.statusPolls();
         log.printf("[scale]   mass fault over %.1f cycles: %d DM-master requests (%d status polls); API %s%n",
-                realCycles, dmRequests.size(), statusPolls, api);
+                realCycles, w.dm().size(), statusPolls, w.api());
         String what = label + ", every task paused: ";
         List<Row> rows = new ArrayList<>();
-        rows.add(Row.info(b, what + "DM-master requests per cycle per cluster", dmRequests.size() / realCycles / clusters,
+        rows.add(Row.info(b, what + "DM-master requests per cycle per cluster", w.dm().size() / realCycles / clusters,
                 "", String.format("%.1f", statusPolls / realCycles / clusters) + " status polls; the rest are the"
                         + " gateway's query-status, one per unhealthy task (only it shows the full error)"));
-        Map<String, Long> reads = new java.util.TreeMap<>(api);
-        reads.keySet().removeIf(k -> !k.startsWith("GET "));
-        rows.add(Row.info(b, what + "API reads per cycle", apiReads / realCycles, "", "over "
+        Map<String, Long> reads = reads(w.api());
+        rows.add(Row.info(b, what + "API reads per cycle", sum(reads) / realCycles, "", "over "
                 + String.format("%.1f", realCycles) + " cycles: " + reads));
-        rows.add(Row.info(b, what + "API writes per cycle", writes(api) / realCycles, "", "while " + n * tasks
+        rows.add(Row.info(b, what + "API writes per cycle", writes(w.api()) / realCycles, "", "while " + n * tasks
                 + " tasks wait for DM's auto-resume (policy: 1h)"));
-        rows.add(Row.info(b, what + "CPU per cycle, whole process", Probe.millis(cpu) / realCycles, "ms", ""));
-        rows.add(Row.info(b, what + "CPU per cycle, operator threads", Probe.millis(operatorCpu) / realCycles, "ms",
+        rows.add(Row.info(b, what + "CPU per cycle, whole process", Probe.millis(w.cpu()) / realCycles, "ms", ""));
+        rows.add(Row.info(b, what + "CPU per cycle, operator threads", Probe.millis(w.operatorCpu()) / realCycles, "ms",
                 ""));
         return rows;
     }
@@ -298,11 +259,54 @@ final class ScaleBench {
         return !name.startsWith("vert.x") && !name.startsWith("dm-sim") && !"main".equals(name);
     }
 
+    private static void resetCounters(SandboxWorld world, List<DmMasterSimulator> sims) {
+        world.kube().requests().reset();
+        sims.forEach(DmMasterSimulator::clearRequests);
+    }
+
     private static long writes(Map<String, Long> api) {
         return api.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("PUT ") || e.getKey().startsWith("PATCH ")
                         || e.getKey().startsWith("POST ") || e.getKey().startsWith("DELETE "))
                 .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** The API server's GETs of single objects and lists, by resource (watches count as WATCH, not here). */
+    private static Map<String, Long> reads(Map<String, Long> api) {
+        Map<String, Long> reads = new TreeMap<>(api);
+        reads.keySet().removeIf(k -> !k.startsWith("GET "));
+        return reads;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** What the world did over whole poll cycles: requests to DM-master and to the API server, and CPU. */
+    private record Window(double cycles, double wallSeconds, long cpu, long operatorCpu, long tickCpu,
+                          Map<String, Long> api, List<RecordedRequest> dm) {
+
+        /** Resets the request counters, then sleeps through {@code cycles} poll intervals and reads them. */
+        static Window over(SandboxWorld world, List<DmMasterSimulator> sims, Duration poll, int cycles) {
+            resetCounters(world, sims);
+            var tick0 = Probe.threadCpu(ScaleBench::simulatorTick);
+            var operator0 = Probe.threadCpu(ScaleBench::operatorThread);
+            long cpu0 = Probe.processCpuNanos();
+            long wall0 = System.nanoTime();
+            Probe.sleep(poll.multipliedBy(cycles));
+            long cpu = Probe.processCpuNanos() - cpu0;
+            double wallSeconds = (System.nanoTime() - wall0) / 1e9;
+            long operatorCpu = Probe.threadCpuSince(operator0, ScaleBench::operatorThread);
+            long tickCpu = Probe.threadCpuSince(tick0, ScaleBench::simulatorTick);
+            List<RecordedRequest> dm = new ArrayList<>();
+            sims.forEach(s -> dm.addAll(s.requests()));
+            return new Window(wallSeconds / (poll.toMillis() / 1000.0), wallSeconds, cpu, operatorCpu, tickCpu,
+                    world.kube().requests().snapshot(), dm);
+        }
+
+        long statusPolls() {
+            return dm.stream().filter(ScaleBench::statusPoll).count();
+        }
     }
 
     private static boolean healthy(DMRemediation r, int tasks) {
@@ -311,7 +315,7 @@ final class ScaleBench {
                 && s.healthyTasks != null && s.healthyTasks == tasks;
     }
 
-    private static void awaitAll(SandboxWorld world, String what, java.util.function.Predicate<DMRemediation> ok) {
+    private static void awaitAll(SandboxWorld world, String what, Predicate<DMRemediation> ok) {
         try {
             Probe.await(what, CONVERGE_TIMEOUT, Duration.ofMillis(100), () -> {
                 List<DMRemediation> all = world.client().resources(DMRemediation.class)
@@ -319,7 +323,7 @@ final class ScaleBench {
                 return !all.isEmpty() && all.stream().allMatch(ok);
             });
         } catch (IllegalStateException e) {
-            Map<String, Long> phases = new java.util.TreeMap<>();
+            Map<String, Long> phases = new TreeMap<>();
             world.client().resources(DMRemediation.class).inNamespace(SandboxWorld.NAMESPACE).list().getItems()
                     .forEach(r -> phases.merge((ok.test(r) ? "ok " : "not ok ")
                             + (r.getStatus() == null ? "no status" : r.getStatus().phase), 1L, Long::sum));
