@@ -4,6 +4,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,10 +59,6 @@ public final class ApiRequestCounter extends Dispatcher {
         return out;
     }
 
-    public long total() {
-        return counts.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
     public void reset() {
         counts.clear();
     }
@@ -78,7 +75,7 @@ public final class ApiRequestCounter extends Dispatcher {
         if (q >= 0) {
             p = p.substring(0, q);
         }
-        String verb = method == null ? "?" : method.toUpperCase(java.util.Locale.ROOT);
+        String verb = method == null ? "?" : method.toUpperCase(Locale.ROOT);
         if ("GET".equals(verb) && query.contains("watch=true")) {
             verb = "WATCH";
         }
