@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Writes status with optimistic locking: the write carries the resourceVersion the cycle read, so a write from
@@ -24,20 +25,8 @@ final class StatusWriter {
 
     DMRemediation write(DMRemediation r, DMRemediationStatus status) {
         r.setStatus(status);
-        DMRemediation updated;
-        try {
-            updated = client.resources(DMRemediation.class)
-                    .inNamespace(r.getMetadata().getNamespace())
-                    .resource(r)
-                    .updateStatus();
-        } catch (RuntimeException e) {
-            // a conflict or a failure: whatever the server holds now, the next reconcile reads it
-            known.remove(r.getMetadata().getUid());
-            throw e;
-        }
-        r.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
-        remember(updated);
-        return r;
+        return sent(r, () -> client.resources(DMRemediation.class).inNamespace(r.getMetadata().getNamespace())
+                .resource(r).updateStatus());
     }
 
     /**
@@ -66,8 +55,7 @@ final class StatusWriter {
 
     /** Removes an annotation (with locking too), returning the resource at its new version. */
     DMRemediation removeAnnotation(DMRemediation r, String key) {
-        DMRemediation latest = client.resources(DMRemediation.class).inNamespace(r.getMetadata().getNamespace())
-                .withName(r.getMetadata().getName()).get();
+        DMRemediation latest = fresh(r);
         if (latest == null || latest.getMetadata().getAnnotations() == null
                 || !latest.getMetadata().getAnnotations().containsKey(key)) {
             return r;
@@ -75,16 +63,25 @@ final class StatusWriter {
         Map<String, String> annotations = new LinkedHashMap<>(latest.getMetadata().getAnnotations());
         annotations.remove(key);
         latest.getMetadata().setAnnotations(annotations);
+        sent(r, () -> client.resource(latest).update());
+        r.getMetadata().setAnnotations(annotations);
+        return r;
+    }
+
+    /**
+     * Sends a write whose result is the resource's new version: {@code r} takes that version, and this process knows
+     * it. After a conflict or a failure, whatever the server holds now is for the next reconcile to read.
+     */
+    private DMRemediation sent(DMRemediation r, Supplier<DMRemediation> write) {
         DMRemediation updated;
         try {
-            updated = client.resource(latest).update();
+            updated = write.get();
         } catch (RuntimeException e) {
             known.remove(r.getMetadata().getUid());
             throw e;
         }
         r.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
         remember(updated);
-        r.getMetadata().setAnnotations(annotations);
         return r;
     }
 
