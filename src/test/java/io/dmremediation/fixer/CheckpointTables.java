@@ -48,9 +48,7 @@ public final class CheckpointTables {
     }
 
     static DownstreamSettings adminSettings() {
-        EmbeddedMariaDb db = db();
-        return new DownstreamSettings(db.host(), db.port(), EmbeddedMariaDb.ADMIN_USER, db.adminPassword(),
-                DownstreamSettings.DEFAULT_CONNECT_TIMEOUT, DownstreamSettings.DEFAULT_SOCKET_TIMEOUT);
+        return db().adminSettings();
     }
 
     /** DM's table, as the simulator creates it. */

@@ -14,7 +14,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,8 +41,7 @@ record CheckpointBench(Size size, PrintStream log) {
 
     List<Row> run() {
         EmbeddedMariaDb db = EmbeddedMariaDb.shared();
-        DownstreamSettings settings = new DownstreamSettings(db.host(), db.port(), EmbeddedMariaDb.ADMIN_USER,
-                db.adminPassword(), DownstreamSettings.DEFAULT_CONNECT_TIMEOUT, DownstreamSettings.DEFAULT_SOCKET_TIMEOUT);
+        DownstreamSettings settings = db.adminSettings();
         int rows = size.checkpointRows();
         List<Map<String, Double>> runs = new ArrayList<>();
         try {
@@ -133,34 +131,8 @@ record CheckpointBench(Size size, PrintStream log) {
     private static void prepare(EmbeddedMariaDb db, String schema, int rows) throws SQLException {
         try (Connection c = db.adminConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS `" + schema + "`");
-            st.execute("CREATE SCHEMA `" + schema + "`");
             CheckpointTable.createIfAbsent(c, schema, TASK);
-        }
-        String url = db.jdbcUrl(schema) + "?rewriteBatchedStatements=true";
-        try (Connection c = DriverManager.getConnection(url, EmbeddedMariaDb.ADMIN_USER, db.adminPassword());
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + TASK + "_syncer_checkpoint (id, cp_schema,"
-                     + " cp_table, binlog_name, binlog_pos, binlog_gtid, table_info, is_global)"
-                     + " VALUES (?, ?, ?, ?, ?, '', ?, ?)")) {
-            ps.setString(1, SOURCE);
-            ps.setString(2, "");
-            ps.setString(3, "");
-            ps.setString(4, FILE);
-            ps.setLong(5, 1234);
-            ps.setString(6, "null");
-            ps.setBoolean(7, true);
-            ps.addBatch();
-            for (int i = 0; i < rows; i++) {
-                ps.setString(1, SOURCE);
-                ps.setString(2, "db" + (i % 50));
-                ps.setString(3, "t" + i);
-                // nine in ten in the affected file (half in DM's relay-suffixed form), one in ten in the one before
-                ps.setString(4, i % 10 == 0 ? PREVIOUS_FILE : i % 2 == 0 ? FILE : "mysql-bin|000001.004451");
-                ps.setLong(5, 100 + i);
-                ps.setString(6, "{\"id\":" + i + ",\"cols\":[{\"name\":\"c\",\"type\":\"int\"}]}");
-                ps.setBoolean(7, false);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            CheckpointTable.fillForOverflow(c, schema, TASK, SOURCE, FILE, PREVIOUS_FILE, rows);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dmremediation.sandbox.dmmaster;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -10,6 +11,8 @@ import java.sql.Statement;
  * the benchmarks, so the fixer is always tried against the table DM really creates.
  */
 public final class CheckpointTable {
+
+    private static final int FILL_CHUNK = 1000;
 
     private CheckpointTable() {
     }
@@ -34,6 +37,43 @@ public final class CheckpointTable {
                     + "    update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
                     + "    UNIQUE KEY uk_id_schema_table (id, cp_schema, cp_table)\n"
                     + ")");
+        }
+    }
+
+    /**
+     * Fills the table for a source as a big task leaves it when a binlog file overflows: the global row at position
+     * 1234 of {@code file}, and {@code tableRows} table rows, nine in ten in {@code file} (half of those in DM's
+     * relay-suffixed spelling, {@code mysql-bin|000001.004451}) and one in ten in {@code previousFile}. Multi-row
+     * inserts, so 10,000 rows take a fraction of a second on any connection.
+     */
+    public static void fillForOverflow(Connection c, String metaSchema, String task, String source, String file,
+                                       String previousFile, int tableRows) throws SQLException {
+        String suffixed = UpstreamBinlog.suffixedName(file, RelayDir.SUFFIX);
+        String insert = "INSERT INTO " + name(metaSchema, task)
+                + " (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, table_info, is_global) VALUES ";
+        try (PreparedStatement global = c.prepareStatement(insert + "(?, '', '', ?, 1234, '', 'null', 1)")) {
+            global.setString(1, source);
+            global.setString(2, file);
+            global.executeUpdate();
+        }
+        for (int from = 0; from < tableRows; from += FILL_CHUNK) {
+            int n = Math.min(FILL_CHUNK, tableRows - from);
+            StringBuilder sql = new StringBuilder(insert);
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, '', ?, 0)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int i = from; i < from + n; i++) {
+                    ps.setString(p++, source);
+                    ps.setString(p++, "db" + (i % 50));
+                    ps.setString(p++, "t" + i);
+                    ps.setString(p++, i % 10 == 0 ? previousFile : i % 2 == 0 ? file : suffixed);
+                    ps.setLong(p++, 100 + i);
+                    ps.setString(p++, "{\"id\":" + i + ",\"cols\":[{\"name\":\"c\",\"type\":\"int\"}]}");
+                }
+                ps.executeUpdate();
+            }
         }
     }
 
