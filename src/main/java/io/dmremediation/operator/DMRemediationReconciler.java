@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
 
     private final OperatorServices services;
     private volatile IndexedResourceCache<DMRemediation> primaryCache;
+    private volatile InformerEventSource<Pod, DMRemediation> podSource;
 
     DMRemediationReconciler(OperatorServices services) {
         this.services = services;
@@ -58,8 +60,13 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, DMRemediation.class)
                 .withName("dm-worker-pods")
                 .withSecondaryToPrimaryMapper(this::resourcesSelecting)
+                // Without this JOSDK keeps its own pod -> resource index and runs resourcesSelecting for it on every
+                // pod update, the ones the filter drops too: each would mark the resource changed (a fresh poll
+                // for nothing). With it, resourcesSelecting runs once per event that passes the filter.
+                .withPrimaryToSecondaryMapper((DMRemediation r) -> workerPods(r))
                 .withOnUpdateFilter(DMRemediationReconciler::workerChanged)
                 .build(), context);
+        podSource = pods;
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, DMRemediation.class)
                 .withName("repair-jobs")
                 .withLabelSelector(JobSpecs.MANAGED_BY + "=" + JobSpecs.MANAGER)
@@ -134,20 +141,12 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
     /** The DMRemediations in the pod's namespace whose DM cluster this pod is a worker of. */
     Set<ResourceID> resourcesSelecting(Pod pod) {
         IndexedResourceCache<DMRemediation> cache = primaryCache;
-        if (cache == null || pod.getMetadata().getLabels() == null) {
+        if (cache == null) {
             return Set.of();
         }
-        String ns = pod.getMetadata().getNamespace();
-        Map<String, String> labels = pod.getMetadata().getLabels();
         Instant now = services.clock().instant();
-        List<DMRemediation> selecting = cache.list(ns)
-                .filter(r -> r.getSpec() != null && SpecValidator.validate(r.getSpec()).isEmpty())
-                .filter(r -> {
-                    Map<String, String> wanted = ClusterTarget.of(r).workerLabels();
-                    return !wanted.isEmpty() && wanted.entrySet().stream()
-                            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-                })
-                .toList();
+        List<DMRemediation> selecting = cache.list(pod.getMetadata().getNamespace())
+                .filter(r -> selects(r, pod)).toList();
         Set<ResourceID> ids = new HashSet<>();
         for (DMRemediation r : selecting) {
             // the reconcile this event triggers must see DM-master as it is after the change, not a poll from
@@ -155,7 +154,30 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
             services.snapshots().changedAt(r.getMetadata().getUid(), now);
             ids.add(ResourceID.fromResource(r));
         }
+        if (!ids.isEmpty()) {
+            services.metrics().workerPodChange();
+        }
         return ids;
+    }
+
+    /** The DM-worker pods of the resource's cluster, from the informer's cache. */
+    private Set<ResourceID> workerPods(DMRemediation r) {
+        InformerEventSource<Pod, DMRemediation> pods = podSource;
+        if (pods == null) {
+            return Set.of();
+        }
+        return pods.list(r.getMetadata().getNamespace(), pod -> selects(r, pod)).map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+
+    /** A valid resource whose worker labels the pod carries. */
+    private static boolean selects(DMRemediation r, Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        if (labels == null || r.getSpec() == null || !SpecValidator.validate(r.getSpec()).isEmpty()) {
+            return false;
+        }
+        Map<String, String> wanted = ClusterTarget.of(r).workerLabels();
+        return !wanted.isEmpty() && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
     /** A restart, readiness flip, node move or deletion: not every status heartbeat. */

@@ -41,6 +41,13 @@ public final class OperatorMetrics {
                 .tag("error_class", errorClass).tag("action", playbook).register(registry).increment();
     }
 
+    /** A DM-worker pod change that sent the resources guarding its cluster to DM-master at once. */
+    public void workerPodChange() {
+        Counter.builder("dmr_worker_pod_changes_total")
+                .description("DM-worker pod restarts, readiness flips, node moves and deletions that triggered a poll")
+                .register(registry).increment();
+    }
+
     public void dmRequest(String operation, String outcome, Duration took) {
         Timer.builder("dmr_dm_master_request_seconds").description("DM-master calls by operation and outcome")
                 .tag("operation", operation).tag("outcome", outcome).register(registry).record(took);

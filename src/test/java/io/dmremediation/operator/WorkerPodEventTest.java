@@ -9,7 +9,10 @@ import static org.awaitility.Awaitility.await;
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.sandbox.DmWorkerPods;
 import io.dmremediation.sandbox.SandboxWorld;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,5 +50,42 @@ class WorkerPodEventTest {
         });
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
                 assertThat(row(world.get("guard").getStatus(), "orders").errorClass).isEqualTo("bad-connection"));
+    }
+
+    @Test
+    void onlyAWorkerChangeCountsNotEveryUpdateOfItsPod() {
+        DMRemediation r = world.remediation("guard", "orders");
+        r.getSpec().pollInterval = "60s";
+        r.getSpec().verifyTimeout = "60s";
+        guardHealthy(world, r, "orders", SandboxWorld.SOURCE_1);
+        String pod = DmWorkerPods.podName(SandboxWorld.CLUSTER, 1);
+        double before = podChanges();
+
+        // updates the filter drops: nothing about the worker that DM-master would show
+        for (int i = 0; i < 3; i++) {
+            String value = String.valueOf(i);
+            world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod)
+                    .edit(p -> {
+                        Map<String, String> annotations = p.getMetadata().getAnnotations() == null ? new HashMap<>()
+                                : new HashMap<>(p.getMetadata().getAnnotations());
+                        annotations.put("example.com/touched", value);
+                        p.getMetadata().setAnnotations(annotations);
+                        return p;
+                    });
+        }
+        // then a restart: the informer delivers in order, so once it is counted the three above were handled
+        world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod).editStatus(p -> {
+            var cs = p.getStatus().getContainerStatuses().get(0);
+            cs.setRestartCount(cs.getRestartCount() + 1);
+            return p;
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> podChanges() > before);
+        assertThat(podChanges()).as("only the restart marked the resource changed").isEqualTo(before + 1);
+    }
+
+    private double podChanges() {
+        Counter c = world.operator().registry().find("dmr_worker_pod_changes_total").counter();
+        return c == null ? 0 : c.count();
     }
 }
