@@ -29,8 +29,9 @@ class LeaderElectionTest {
     }
 
     static OperatorRunner.LeaderElection lease(String identity) {
+        // a renew deadline a stalled CI machine cannot miss: a lost lease mid-test would be a false failure
         return new OperatorRunner.LeaderElection("dm-remediation-operator", SandboxWorld.NAMESPACE, identity, () -> { },
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500));
+                Duration.ofSeconds(10), Duration.ofSeconds(7), Duration.ofMillis(500));
     }
 
     Lease theLease() {
