@@ -25,13 +25,7 @@ class LogFormatTest {
             LoggerFactory.getLogger("io.dmremediation.operator.RemediationCycle").debug("not at INFO");
         } finally {
             System.setOut(original);
-            System.clearProperty("LOG_LEVEL");
-            System.clearProperty("LOG_FORMAT");
-            // back to the test configuration
-            ch.qos.logback.classic.LoggerContext ctx =
-                    (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
-            ctx.reset();
-            new ch.qos.logback.classic.util.ContextInitializer(ctx).autoConfig();
+            TestLogging.restore();
         }
         String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertThat(lines).hasSize(1);

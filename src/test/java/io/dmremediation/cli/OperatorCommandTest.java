@@ -31,6 +31,7 @@ class OperatorCommandTest {
                 "kubernetes.namespace")) {
             System.clearProperty(p);
         }
+        TestLogging.restore();
     }
 
     static void pointAt(String server) {

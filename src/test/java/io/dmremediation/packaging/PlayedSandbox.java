@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class PlayedSandbox {
 
     static final String NAME = "guard";
-    /** Task names no other test uses: the embedded downstream database (and its dm_meta) is shared per JVM. */
+    /** Each world keeps its checkpoints in a meta schema of its own, so these names may recur in other tests. */
     static final String TASK_1 = "shipments";
     static final String TASK_2 = "ledger";
     static final String LEASE = "dmr-sandbox";
@@ -47,7 +47,6 @@ final class PlayedSandbox {
             implements AutoCloseable {
         @Override
         public void close() {
-            dropCheckpointTables(world);
             world.close();
             operatorClient.close();
         }
@@ -118,28 +117,6 @@ final class PlayedSandbox {
             state.close();
             state = null;
             throw e;
-        }
-    }
-
-    /** The checkpoint fix leaves its backup (and DM's checkpoint) tables in the shared dm_meta; take them away. */
-    private static void dropCheckpointTables(SandboxWorld world) {
-        if (world.database() == null) {
-            return;
-        }
-        try (java.sql.Connection c = world.database().adminConnection();
-             java.sql.Statement st = c.createStatement()) {
-            List<String> tables = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
-                    + " WHERE table_schema = 'dm_meta' AND table_name LIKE '" + TASK_1 + "\\_%'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                st.execute("DROP TABLE IF EXISTS dm_meta.`" + t + "`");
-            }
-        } catch (java.sql.SQLException e) {
-            System.out.println("PlayedSandbox: could not drop the dm_meta tables of " + TASK_1 + ": " + e.getMessage());
         }
     }
 
