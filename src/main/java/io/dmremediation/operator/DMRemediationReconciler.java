@@ -65,6 +65,9 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
                 // for nothing). With it, resourcesSelecting runs once per event that passes the filter.
                 .withPrimaryToSecondaryMapper((DMRemediation r) -> workerPods(r))
                 .withOnUpdateFilter(DMRemediationReconciler::workerChanged)
+                // An add is the informer's first list (every worker, at every operator start: each resource is
+                // reconciled then anyway) or a new pod that is not ready yet; its readiness is an update, seen above.
+                .withOnAddFilter(pod -> false)
                 .build(), context);
         podSource = pods;
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, DMRemediation.class)

@@ -2,6 +2,8 @@ package io.dmremediation.sandbox;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,7 +72,7 @@ public final class DmWorkerPods implements AutoCloseable {
                     .withNewSpec().withAccessModes("ReadWriteOnce")
                         .withNewResources().addToRequests("storage", new Quantity("10Gi")).endResources()
                     .endSpec().build()).createOr(r -> r.update());
-            client.resource(pod(pod)).create();
+            client.resource(new PodBuilder(pod(pod)).withStatus(running(pod)).build()).create();
         }
         watch = client.pods().inNamespace(namespace)
                 .withLabel("app.kubernetes.io/instance", cluster)
@@ -100,9 +102,17 @@ public final class DmWorkerPods implements AutoCloseable {
     private void recreate(String name) {
         try {
             if (client.pods().inNamespace(namespace).withName(name).get() == null) {
+                // as in a cluster: the StatefulSet creates the pod bound to a node and not ready; the kubelet then
+                // reports it running once the DM-worker is up, so readiness arrives as an update of the pod
                 client.resource(pod(name)).create();
+                workerUp.accept(name);
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    p.setStatus(running(name));
+                    return p;
+                });
+            } else {
+                workerUp.accept(name);
             }
-            workerUp.accept(name);
         } catch (RuntimeException e) {
             // the world is closing
         }
@@ -117,8 +127,8 @@ public final class DmWorkerPods implements AutoCloseable {
                 "statefulset.kubernetes.io/pod-name", pod);
     }
 
+    /** The pod as created: its spec, bound to its node, no status yet. */
     private Pod pod(String name) {
-        String now = Instant.now().toString();
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels(name))
                     .addToAnnotations("prometheus.io/scrape", "true").endMetadata()
@@ -134,14 +144,19 @@ public final class DmWorkerPods implements AutoCloseable {
                     .addNewVolume().withName(VOLUME).withNewPersistentVolumeClaim().withClaimName(claimName(name))
                         .endPersistentVolumeClaim().endVolume()
                 .endSpec()
-                .withNewStatus()
-                    .withPhase("Running")
-                    .withPodIP("10.0.0." + (Math.abs(name.hashCode()) % 200 + 10))
-                    .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
-                    .addNewContainerStatus().withName("dm-worker").withReady(true).withRestartCount(0)
-                        .withImage("pingcap/dm:v8.5.0").withNewState().withNewRunning().withStartedAt(now)
-                        .endRunning().endState().endContainerStatus()
-                .endStatus()
+                .build();
+    }
+
+    /** What the kubelet reports once the DM-worker container runs and passes its readiness probe. */
+    private static PodStatus running(String name) {
+        String now = Instant.now().toString();
+        return new PodStatusBuilder()
+                .withPhase("Running")
+                .withPodIP("10.0.0." + (Math.abs(name.hashCode()) % 200 + 10))
+                .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
+                .addNewContainerStatus().withName("dm-worker").withReady(true).withRestartCount(0)
+                    .withImage("pingcap/dm:v8.5.0").withNewState().withNewRunning().withStartedAt(now)
+                    .endRunning().endState().endContainerStatus()
                 .build();
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.playbook.WorkerPods;
 import io.dmremediation.sandbox.DmWorkerPods;
 import io.dmremediation.sandbox.SandboxWorld;
 import io.micrometer.core.instrument.Counter;
@@ -82,6 +83,29 @@ class WorkerPodEventTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> podChanges() > before);
         assertThat(podChanges()).as("only the restart marked the resource changed").isEqualTo(before + 1);
+    }
+
+    @Test
+    void anOperatorStartIsNotAWorkerChangeButAPodComingBackIs() {
+        DMRemediation r = world.remediation("guard", "orders");
+        r.getSpec().pollInterval = "60s";
+        r.getSpec().verifyTimeout = "60s";
+        guardHealthy(world, r, "orders", SandboxWorld.SOURCE_1);
+        // a new operator's pod informer lists both workers: that is not a change of either
+        world.stopOperator();
+        world.startOperator();
+        String pod = DmWorkerPods.podName(SandboxWorld.CLUSTER, 1);
+        String uid = world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod).get().getMetadata().getUid();
+
+        // the StatefulSet brings a deleted pod back not ready, then the kubelet reports it ready: the deletion and
+        // the readiness flip count, the new pod's add does not (it has nothing ready to see yet)
+        world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            var p = world.client().pods().inNamespace(SandboxWorld.NAMESPACE).withName(pod).get();
+            return p != null && !uid.equals(p.getMetadata().getUid()) && WorkerPods.ready(p);
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> podChanges() >= 2);
+        assertThat(podChanges()).as("the deletion and the readiness, not the informer's first list").isEqualTo(2);
     }
 
     private double podChanges() {
