@@ -283,7 +283,7 @@ record ScaleBench(Size size, PrintStream log) {
     }
 
     /** What the world did over whole poll cycles: requests to DM-master and to the API server, and CPU. */
-    private record Window(double cycles, double wallSeconds, long cpu, long operatorCpu, long tickCpu,
+    private record Window(Duration poll, double wallSeconds, long cpu, long operatorCpu, long tickCpu,
                           Map<String, Long> api, List<RecordedRequest> dm) {
 
         /** Resets the request counters, then sleeps through {@code cycles} poll intervals and reads them. */
@@ -300,8 +300,12 @@ record ScaleBench(Size size, PrintStream log) {
             long tickCpu = Probe.threadCpuSince(tick0, ScaleBench::simulatorTick);
             List<RecordedRequest> dm = new ArrayList<>();
             sims.forEach(s -> dm.addAll(s.requests()));
-            return new Window(wallSeconds / (poll.toMillis() / 1000.0), wallSeconds, cpu, operatorCpu, tickCpu,
-                    world.kube().requests().snapshot(), dm);
+            return new Window(poll, wallSeconds, cpu, operatorCpu, tickCpu, world.kube().requests().snapshot(), dm);
+        }
+
+        /** The poll cycles the window really lasted (a sleep overshoots). */
+        double cycles() {
+            return wallSeconds / (poll.toMillis() / 1000.0);
         }
 
         long statusPolls() {

@@ -43,7 +43,7 @@ public final class CheckpointTable {
     /**
      * Fills the table for a source as a big task leaves it when a binlog file overflows: the global row at position
      * 1234 of {@code file}, and {@code tableRows} table rows, nine in ten in {@code file} (half of those in DM's
-     * relay-suffixed spelling, {@code mysql-bin|000001.004451}) and one in ten in {@code previousFile}. Multi-row
+     * relay-suffixed spelling, e.g. {@code mysql-bin|000001.004451}) and one in ten in {@code previousFile}. Multi-row
      * inserts, so 10,000 rows take a fraction of a second on any connection.
      */
     public static void fillForOverflow(Connection c, String metaSchema, String task, String source, String file,
