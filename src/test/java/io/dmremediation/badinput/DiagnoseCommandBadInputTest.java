@@ -8,6 +8,7 @@ import io.dmremediation.cli.DiagnoseCommand;
 import io.dmremediation.diagnosis.Diagnosis;
 import io.dmremediation.dm.DmMasterException;
 import io.dmremediation.dm.DmStatusJson;
+import io.dmremediation.dm.Samples;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -164,7 +165,7 @@ class DiagnoseCommandBadInputTest {
     @Test
     void aFileUnderSixteenButOverTheParsersEightMiBIsOneLineAndExitTwo() throws IOException {
         // 12 MiB of a real-looking reply: read, then refused by the parser's own 8 MiB bound
-        String sample = Seeds.sample(Seeds.RUNNING);
+        String sample = Samples.read(Samples.RUNNING);
         String big = sample.replaceFirst("\"msg\": \"\"", "\"msg\": \"" + "x".repeat(12 * MIB) + "\"");
         Path file = tmp.resolve("big.json");
         Files.writeString(file, big);

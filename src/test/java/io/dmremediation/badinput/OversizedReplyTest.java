@@ -10,6 +10,7 @@ import io.dmremediation.dm.DmMasterClients;
 import io.dmremediation.dm.DmMasterConnection;
 import io.dmremediation.dm.DmTimeoutException;
 import io.dmremediation.dm.GatewayClient;
+import io.dmremediation.dm.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,7 +114,7 @@ class OversizedReplyTest {
     @Test
     void aContentLengthSmallerThanTheBodyGivesATruncatedReplyNotAHang() {
         // the length lies low: the client reads that many bytes and must not take the rest for the next reply
-        String sample = Seeds.sample(Seeds.RUNNING);
+        String sample = Samples.read(Samples.RUNNING);
         dm.on("GET", STATUS, (req, out) -> {
             out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"));
             out.write(sample.getBytes(StandardCharsets.UTF_8));
@@ -138,7 +139,7 @@ class OversizedReplyTest {
     @ParameterizedTest(name = "Content-Length: {0}")
     @ValueSource(strings = {"-5", "abc", "99999999999999999999999", "1e3", "12, 13", ""})
     void anUnreadableContentLengthIsATypedError(String length) {
-        String body = Seeds.sample(Seeds.RUNNING);
+        String body = Samples.read(Samples.RUNNING);
         dm.on("GET", STATUS, (req, out) -> {
             out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + length
                     + "\r\nConnection: close\r\n\r\n"));
@@ -231,7 +232,7 @@ class OversizedReplyTest {
 
         assertThat(t).isInstanceOf(DmBadReplyException.class).hasMessageContaining("larger than 1 MiB");
         dm.on("GET", "/api/v1/dm.json", WireServer.json(404, "404 page not found"));
-        dm.on("GET", STATUS, WireServer.json(Seeds.sample(Seeds.RUNNING).replace("fk-lab", "orders")));
+        dm.on("GET", STATUS, WireServer.json(Samples.read(Samples.RUNNING).replace("fk-lab", "orders")));
         assertThat(conn.status(List.of("orders")).subtasks()).singleElement()
                 .satisfies(s -> assertThat(s.task()).isEqualTo("orders"));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dmremediation.dm.DmStatusJson;
+import io.dmremediation.dm.Samples;
 import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmSnapshot;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ class ParserFuzzTest {
             }
             texts.add(random.nextBoolean() ? "(" + b + ")" : b.toString());
         }
-        ObjectNode reply = Seeds.tree(Seeds.sample(Seeds.RUNNING));
+        ObjectNode reply = Seeds.tree(Samples.read(Samples.RUNNING));
         ObjectNode sync = (ObjectNode) reply.withArray("sources").get(0).withArray("subTaskStatus").get(0).get("sync");
         List<String> mismatches = new ArrayList<>();
         for (String text : texts) {

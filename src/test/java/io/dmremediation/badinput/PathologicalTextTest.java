@@ -10,6 +10,7 @@ import io.dmremediation.diagnosis.Finding;
 import io.dmremediation.dm.DmErrorReplyException;
 import io.dmremediation.dm.DmHttpSettings;
 import io.dmremediation.dm.GatewayClient;
+import io.dmremediation.dm.Samples;
 import io.dmremediation.domain.DmError;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
@@ -90,7 +91,7 @@ class PathologicalTextTest {
         m.put(Seeds.gatewayWithFailedWorkerQuery(), Harness.Parser.QUERY_STATUS);
         ObjectNode refused = Seeds.JSON.createObjectNode().put("result", false).put("msg", "refused");
         m.put(refused.toString(), Harness.Parser.QUERY_STATUS);
-        m.put(Seeds.sample(Seeds.SUMMARY), Harness.Parser.QUERY_STATUS);
+        m.put(Samples.read(Samples.SUMMARY), Harness.Parser.QUERY_STATUS);
         m.put(Seeds.all().get("built:openapi-status-v6.2-error_msg"), Harness.Parser.OPENAPI_TASK_STATUS);
         m.put(Seeds.openApiTaskList(), Harness.Parser.OPENAPI_TASK_LIST);
         m.put(Seeds.gatewayMembers(), Harness.Parser.GATEWAY_MEMBERS);

@@ -24,20 +24,7 @@ final class Seeds {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String PAUSED_10006 = Samples.PAUSED_10006;
-    static final String RUNNING = Samples.RUNNING;
-    static final String SUMMARY = Samples.SUMMARY;
-    static final String ERROR_STRINGS = Samples.ERROR_STRINGS;
-
     private Seeds() {
-    }
-
-    static Path samplesDir() {
-        return Samples.dir();
-    }
-
-    static String sample(String name) {
-        return Samples.read(name);
     }
 
     static ObjectNode tree(String json) {
@@ -51,16 +38,16 @@ final class Seeds {
     /** Every file of the samples folder, by name: the JSON ones and the error-strings text. */
     static Map<String, String> realSamples() {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(samplesDir())) {
+        try (Stream<Path> files = Files.list(Samples.dir())) {
             files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".json") || n.endsWith(".txt"))
                     .sorted()
-                    .forEach(n -> out.put(n, sample(n)));
+                    .forEach(n -> out.put(n, Samples.read(n)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (out.size() < 5) {
-            throw new IllegalStateException("expected the five real samples in " + samplesDir() + ", found " + out.keySet());
+            throw new IllegalStateException("expected the five real samples in " + Samples.dir() + ", found " + out.keySet());
         }
         return out;
     }
@@ -68,7 +55,7 @@ final class Seeds {
     /** The verbatim error strings of real-error-strings.txt, one per entry (annotations dropped). */
     static List<String> realErrorLines() {
         List<String> lines = new ArrayList<>();
-        for (String line : sample(ERROR_STRINGS).split("\n")) {
+        for (String line : Samples.read(Samples.ERROR_STRINGS).split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 lines.add(line.strip());
             }
@@ -125,7 +112,7 @@ final class Seeds {
 
     /** The paused sample with a relay paused on the FAQ's relay error and a syncer overflow error beside it. */
     static String gatewayWithRelayErrors() {
-        ObjectNode reply = tree(sample(PAUSED_10006));
+        ObjectNode reply = tree(Samples.read(Samples.PAUSED_10006));
         ObjectNode entry = (ObjectNode) reply.withArray("sources").get(0);
         ObjectNode status = (ObjectNode) entry.get("sourceStatus");
         ObjectNode relay = status.putObject("relayStatus")
@@ -150,7 +137,7 @@ final class Seeds {
 
     /** Two sources: the second worker could not be asked (result false, a terror msg, sourceStatus null). */
     static String gatewayWithFailedWorkerQuery() {
-        ObjectNode reply = tree(sample(RUNNING));
+        ObjectNode reply = tree(Samples.read(Samples.RUNNING));
         ObjectNode failed = reply.withArray("sources").addObject()
                 .put("result", false)
                 .put("msg", "[code=38008:class=dm-master:scope=internal:level=high], Message: grpc request error, "

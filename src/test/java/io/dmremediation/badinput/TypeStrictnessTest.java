@@ -12,6 +12,7 @@ import io.dmremediation.diagnosis.Diagnosis;
 import io.dmremediation.dm.DmBadReplyException;
 import io.dmremediation.dm.DmErrorReplyException;
 import io.dmremediation.dm.DmStatusJson;
+import io.dmremediation.dm.Samples;
 import io.dmremediation.domain.DmSnapshot;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ class TypeStrictnessTest {
 
     @Test
     void queryStatusIsStrictAboutWhatItReadsOnly() {
-        List<String> problems = check(Seeds.sample(Seeds.PAUSED_10006), queryStatusFields(),
+        List<String> problems = check(Samples.read(Samples.PAUSED_10006), queryStatusFields(),
                 DmStatusJson::parseQueryStatus);
         assertThat(problems).isEmpty();
     }
@@ -145,7 +146,7 @@ class TypeStrictnessTest {
 
     @Test
     void theTopLevelResultFalseIsDmsRefusal() {
-        ObjectNode reply = Seeds.tree(Seeds.sample(Seeds.PAUSED_10006));
+        ObjectNode reply = Seeds.tree(Samples.read(Samples.PAUSED_10006));
         reply.put("result", false);
         assertThat(catchThrowable(() -> DmStatusJson.parseQueryStatus(reply.toString())))
                 .isInstanceOf(DmErrorReplyException.class);
