@@ -48,14 +48,7 @@ import java.util.function.Function;
  * back: termination message, exit code, Complete or Failed. The deadline is enforced like the Job controller
  * does. Faults for tests: a Job can be made to fail or to hang.
  */
-public final class StandInKubelet implements AutoCloseable {
-
-    /** What happens to the next Jobs whose name starts with a prefix. */
-    public enum Behaviour { RUN, FAIL, HANG }
-
-    /** One Job run, as the tests see it. */
-    public record Run(String job, List<String> args, int exitCode, String stdout, String stderr) {
-    }
+public final class StandInKubelet implements Kubelet, AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
@@ -99,10 +92,12 @@ public final class StandInKubelet implements AutoCloseable {
     }
 
     /** Jobs whose name starts with {@code prefix} fail (exit 1 without running) or hang until their deadline. */
+    @Override
     public void behave(String prefix, Behaviour behaviour) {
         behaviours.put(prefix, behaviour);
     }
 
+    @Override
     public List<Run> runs() {
         return List.copyOf(runs);
     }

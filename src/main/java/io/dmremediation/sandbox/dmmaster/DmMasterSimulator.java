@@ -66,7 +66,8 @@ public final class DmMasterSimulator implements AutoCloseable {
 
         GatewayApi gateway = new GatewayApi(cluster, scheduler);
         OpenApi open = new OpenApi(cluster, scheduler);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+        this.server = HttpServer.create(new InetSocketAddress(
+                b.bindAddress != null ? b.bindAddress : InetAddress.getLoopbackAddress(), b.port), 0);
         AtomicInteger n = new AtomicInteger();
         this.httpExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dm-sim-http-" + n.incrementAndGet());
@@ -76,7 +77,8 @@ public final class DmMasterSimulator implements AutoCloseable {
         server.setExecutor(httpExecutor);
         server.createContext("/", new HttpRouter(gateway, open, openApi, requestLog, faults));
         server.start();
-        cluster.clientUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        cluster.clientUrl = "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
         this.ticker = new Ticker(cluster, workers);
         ticker.start();
     }
@@ -121,7 +123,7 @@ public final class DmMasterSimulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>} (or the address it was told to listen on). */
     public String url() {
         return cluster.clientUrl;
     }
@@ -564,6 +566,7 @@ public final class DmMasterSimulator implements AutoCloseable {
     public static final class Builder {
 
         private int port;
+        private InetAddress bindAddress;
         private boolean openApi;
         private DmVersion version = DmVersion.V8_5;
         private Duration tick = Duration.ofSeconds(1);
@@ -588,6 +591,15 @@ public final class DmMasterSimulator implements AutoCloseable {
         /** Listen port on 127.0.0.1; 0 (the default) picks a free one. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Listen on this address instead of 127.0.0.1: a world whose operator runs in other processes gives DM-master
+         * a loopback address of its own, so that its Service name can resolve to it (with DM's port, 8261).
+         */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
             return this;
         }
 

@@ -1,0 +1,323 @@
+package io.dmremediation.controlplane;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.packaging.Tools;
+import io.dmremediation.sandbox.DmSide;
+import io.dmremediation.sandbox.DmWorkerPods;
+import io.dmremediation.sandbox.EmbeddedMariaDb;
+import io.dmremediation.sandbox.SandboxWorld;
+import io.dmremediation.sandbox.World;
+import io.dmremediation.sandbox.dmmaster.DmMasterSimulator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The world on a real control plane: its own namespace on the JVM's {@link ControlPlane}, DMCluster
+ * {@value #CLUSTER}'s DM-workers as a real StatefulSet (the StatefulSet controller makes and re-makes the pods, the
+ * {@link NodeKubelet} binds and runs them), the DM side ({@link DmSide}) with DM-master on a loopback address of its
+ * own at port 8261 that the pods resolve as {@code basic-dm-master.<namespace>}, and the operator installed with
+ * helm from the chart, running in its own JVM (the production jar) as the chart's ServiceAccount.
+ */
+public final class ControlPlaneWorld implements World {
+
+    public static final String RELEASE = "dmr";
+    public static final String FULLNAME = RELEASE + "-dm-remediation-operator";
+    static final String OPERATOR_IMAGE = "ghcr.io/dmremediation/dm-remediation-operator";
+    static final int DM_MASTER_PORT = 8261;
+
+    private final ControlPlane cp;
+    private final String namespace;
+    private final String operatorNamespace;
+    private final Path workDir;
+    private final DmSide dmSide;
+    private final String dmMasterAddress;
+    private final NodeKubelet kubelet;
+    private final Map<String, String> nodes = new ConcurrentHashMap<>();
+    private final Cli cli;
+    private boolean installed;
+
+    private ControlPlaneWorld(SandboxWorld.Builder options) throws IOException {
+        this.cp = ControlPlane.shared();
+        this.cli = Cli.of(cp);
+        String id = token();
+        this.namespace = "dm-" + id;
+        this.operatorNamespace = "dmr-system-" + id;
+        this.workDir = Files.createDirectories(cp.dir().resolve("worlds").resolve(id));
+        long t0 = System.nanoTime();
+        applyCrds(cli, cp.admin());
+        long t1 = System.nanoTime();
+        for (String ns : List.of(namespace, operatorNamespace)) {
+            cp.admin().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        DmSide dm = null;
+        String address = null;
+        for (int attempt = 0; dm == null; attempt++) {
+            address = "127." + (1 + RANDOM.nextInt(250)) + "." + RANDOM.nextInt(256) + "." + (1 + RANDOM.nextInt(250));
+            try {
+                dm = DmSide.start(options, workDir, InetAddress.getByName(address), DM_MASTER_PORT);
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof BindException) || attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+        this.dmSide = dm;
+        this.dmMasterAddress = address;
+        nodes.put(workerPod(0), NodeKubelet.NODES.get(0));
+        nodes.put(workerPod(1), NodeKubelet.NODES.get(1));
+        DmMasterSimulator sim = dm.dm();
+        this.kubelet = new NodeKubelet(cp, workDir.resolve("kubelet"), Set.of(namespace, operatorNamespace),
+                pod -> nodes.getOrDefault(pod.getMetadata().getName(), NodeKubelet.NODES.get(0)), dm::claimDir)
+                .image(OPERATOR_IMAGE, Containers.OperatorImage.fromDockerfile(Tools.projectDir()))
+                .image("pingcap/dm", new Containers.DmWorkerImage(sim::startWorker, sim::stopWorker))
+                .dns(CLUSTER + "-dm-master", namespace, address)
+                .start();
+        long t2 = System.nanoTime();
+        createDmWorkers();
+        cp.admin().resource(dm.downstreamSecret(namespace)).create();
+        System.out.printf("world %s: CRD %d ms, namespaces and DM side %d ms, DM-worker pods ready %d ms%n", namespace,
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static String token() {
+        return Long.toString(RANDOM.nextLong() & 0xffffffffL, 36);
+    }
+
+    public static ControlPlaneWorld start(SandboxWorld.Builder options) {
+        try {
+            return new ControlPlaneWorld(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@code kubectl apply -f crds/}, as the README installs the CRD (every world, so a test that changed the CRD
+     * leaves the next world the repository's); waits until the API serves it.
+     */
+    static void applyCrds(Cli cli, KubernetesClient client) {
+        Cli.ok(cli.kubectl("apply", "-f", Tools.projectDir().resolve("crds").toString()), "kubectl apply -f crds/");
+        awaitEstablished(client, "dmremediations.dmremediation.io");
+    }
+
+    static void awaitEstablished(KubernetesClient client, String crd) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.apiextensions().v1()
+                .customResourceDefinitions().withName(crd).get().getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+    }
+
+    /**
+     * DMCluster {@value #CLUSTER}'s DM-workers as TiDB Operator lays them out (dm-on-k8s §2–3): StatefulSet
+     * {@code <cluster>-dm-worker} with its labels, container {@code dm-worker} and the {@code dm-worker} volume claim
+     * template mounted at {@code /var/lib/dm-worker}, behind the headless Service {@code <cluster>-dm-worker-peer}.
+     */
+    private void createDmWorkers() {
+        Map<String, String> selector = Map.of("app.kubernetes.io/name", "dm-cluster",
+                "app.kubernetes.io/instance", CLUSTER, "app.kubernetes.io/component", "dm-worker",
+                "app.kubernetes.io/managed-by", "tidb-operator");
+        KubernetesClient c = cp.admin();
+        c.resource(new ServiceBuilder().withNewMetadata().withName(CLUSTER + "-dm-worker-peer").withNamespace(namespace)
+                .withLabels(selector).endMetadata()
+                .withNewSpec().withClusterIP("None").withSelector(selector).withPublishNotReadyAddresses(true)
+                    .addNewPort().withName("dm-worker").withPort(8262).endPort().endSpec().build()).create();
+        c.resource(new StatefulSetBuilder().withNewMetadata().withName(CLUSTER + "-dm-worker").withNamespace(namespace)
+                .withLabels(selector).endMetadata()
+                .withNewSpec().withReplicas(2).withServiceName(CLUSTER + "-dm-worker-peer")
+                    .withPodManagementPolicy("Parallel")
+                    .withNewSelector().withMatchLabels(selector).endSelector()
+                    .withNewTemplate().withNewMetadata().withLabels(selector).endMetadata()
+                        .withNewSpec()
+                            .addNewContainer().withName("dm-worker").withImage("pingcap/dm:v8.5.0")
+                                .withCommand("/bin/sh", "/usr/local/bin/dm_worker_start_script.sh")
+                                .addNewPort().withName("client").withContainerPort(8262).endPort()
+                                .addNewVolumeMount().withName(DmWorkerPods.VOLUME).withMountPath(DmWorkerPods.MOUNT_PATH)
+                                .endVolumeMount()
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                    .addNewVolumeClaimTemplate().withNewMetadata().withName(DmWorkerPods.VOLUME).endMetadata()
+                        .withNewSpec().withAccessModes("ReadWriteOnce")
+                            .withNewResources().addToRequests("storage", new Quantity("10Gi")).endResources()
+                        .endSpec()
+                    .endVolumeClaimTemplate()
+                .endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> workersReady() == 2);
+    }
+
+    private long workersReady() {
+        return cp.admin().pods().inNamespace(namespace).withLabel("app.kubernetes.io/component", "dm-worker").list()
+                .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(io.dmremediation.playbook.WorkerPods::ready).count();
+    }
+
+    // ------------------------------------------------------------------------------------------ the operator
+
+    /** Installs the operator with helm, watching this world's namespace, one replica; waits until it is ready. */
+    @Override
+    public void startOperator() {
+        install("watchNamespaces={" + namespace + "}", "replicaCount=1");
+    }
+
+    /**
+     * {@code helm install} of the chart into this world's operator namespace with the given {@code --set} values
+     * (none: the chart's defaults, as the README installs it), then waits until every replica is ready.
+     */
+    public void install(String... sets) {
+        if (installed) {
+            throw new IllegalStateException("the operator is installed already");
+        }
+        // as the README: the CRD went in with kubectl apply -f crds/ (applyCrds), so helm leaves it alone
+        List<String> args = new ArrayList<>(List.of("install", RELEASE,
+                Tools.projectDir().resolve("helm").resolve("dm-remediation-operator").toString(),
+                "--namespace", operatorNamespace, "--skip-crds"));
+        for (String s : sets) {
+            args.add("--set");
+            args.add(s);
+        }
+        Cli.ok(cli.helm(args.toArray(String[]::new)), "helm " + String.join(" ", args));
+        installed = true;
+        awaitOperatorReady();
+    }
+
+    /** Waits until the Deployment's replicas are all ready (their /readyz answers). */
+    public void awaitOperatorReady() {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .failFast("an operator pod ended", () -> operatorPods().stream().anyMatch(p -> p.getStatus() != null
+                        && "Failed".equals(p.getStatus().getPhase())))
+                .until(() -> {
+                    Deployment d = cp.admin().apps().deployments().inNamespace(operatorNamespace).withName(FULLNAME).get();
+                    return d.getStatus() != null && d.getStatus().getReadyReplicas() != null
+                            && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas());
+                });
+    }
+
+    /** The operator's pods (the Deployment's), oldest first. */
+    public List<Pod> operatorPods() {
+        return cp.admin().pods().inNamespace(operatorNamespace)
+                .withLabel("app.kubernetes.io/component", "operator").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getCreationTimestamp())).toList();
+    }
+
+    /** Uninstalls the release: its pods are stopped gracefully (SIGTERM), as in a cluster. */
+    @Override
+    public void stopOperator() {
+        if (!installed) {
+            return;
+        }
+        cli.helm("uninstall", RELEASE, "--namespace", operatorNamespace, "--wait", "--timeout", "60s");
+        installed = false;
+    }
+
+    // ------------------------------------------------------------------------------------------ World
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Where the helm release, the operator's pods and its Lease live. */
+    public String operatorNamespace() {
+        return operatorNamespace;
+    }
+
+    @Override
+    public KubernetesClient client() {
+        return cp.admin();
+    }
+
+    @Override
+    public DmMasterSimulator dm() {
+        return dmSide.dm();
+    }
+
+    @Override
+    public EmbeddedMariaDb database() {
+        return dmSide.database();
+    }
+
+    @Override
+    public String metaSchema() {
+        return dmSide.metaSchema();
+    }
+
+    @Override
+    public String downstreamPassword() {
+        return dmSide.downstreamPassword();
+    }
+
+    @Override
+    public NodeKubelet kubelet() {
+        return kubelet;
+    }
+
+    @Override
+    public void startTask(String name, String... sources) {
+        dmSide.startTask(name, sources);
+    }
+
+    public ControlPlane controlPlane() {
+        return cp;
+    }
+
+    public Cli cli() {
+        return cli;
+    }
+
+    /** The DM-master Service name's address here (the simulator listens on it, port 8261). */
+    public String dmMasterAddress() {
+        return dmMasterAddress;
+    }
+
+    /** The next incarnation of this DM-worker pod lands on another node (a reschedule), as after a node drain. */
+    public void moveOnRestart(String pod, String node) {
+        nodes.put(pod, node);
+    }
+
+    @Override
+    public void close() {
+        kubelet.close();
+        if (installed) {
+            cli.helm("uninstall", RELEASE, "--namespace", operatorNamespace);
+            installed = false;
+        }
+        // nothing runs JOSDK's finalizer any more: let the resources go
+        try {
+            for (DMRemediation r : cp.admin().resources(DMRemediation.class).inNamespace(namespace).list().getItems()) {
+                cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(r.getMetadata().getName())
+                        .edit(x -> {
+                            x.getMetadata().setFinalizers(List.of());
+                            return x;
+                        });
+                cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(r.getMetadata().getName())
+                        .delete();
+            }
+        } catch (KubernetesClientException e) {
+            // gone already
+        }
+        dmSide.close();
+    }
+}
