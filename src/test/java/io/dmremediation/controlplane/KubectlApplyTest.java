@@ -1,0 +1,176 @@
+package io.dmremediation.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dmremediation.api.DMRemediation;
+import io.dmremediation.packaging.EveryFieldRejectedTest;
+import io.dmremediation.packaging.Tools;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The user's first steps on a real API server: {@code kubectl apply -f crds/}, then every file in examples/, each
+ * validated by the server (strict field validation, kubectl's default) and stored as written, with the schema's
+ * defaults; then every wrong value of {@link EveryFieldRejectedTest}'s table, held to its "who rejects it" column:
+ * what the schema (or a CEL rule) can reject is refused at apply time with the field named and nothing stored, and
+ * what only the operator can judge is accepted as sent.
+ */
+@Tag(Worlds.REAL_ONLY)
+class KubectlApplyTest {
+
+    static final String EXAMPLES_NAMESPACE = "dm";
+    static final ObjectMapper YAML = new YAMLMapper();
+    static ControlPlane cp;
+    static Cli cli;
+
+    @BeforeAll
+    static void controlPlane() {
+        cp = ControlPlane.shared();
+        cli = Cli.of(cp);
+        cp.admin().resource(new NamespaceBuilder().withNewMetadata().withName(EXAMPLES_NAMESPACE).endMetadata().build())
+                .createOr(r -> r.update());
+    }
+
+    @Test
+    void theCrdsApplyAndTheApiServesThem() {
+        String out = Cli.ok(cli.kubectl("apply", "-f", Tools.projectDir().resolve("crds").toString()), "apply crds/");
+        assertThat(out).matches("(?s)customresourcedefinition.apiextensions.k8s.io/dmremediations.dmremediation.io "
+                + "(created|configured|unchanged)\\s*");
+        ControlPlaneWorld.awaitEstablished(cp.admin(), "dmremediations.dmremediation.io");
+        String line = Cli.ok(cli.kubectl("api-resources", "--api-group=dmremediation.io"), "api-resources").lines()
+                .filter(l -> l.startsWith("dmremediations ")).findFirst().orElse("");
+        assertThat(line.strip().split("\\s+")).containsExactly("dmremediations", "dmr", "dmremediation.io/v1alpha1",
+                "true", "DMRemediation");
+        // the server publishes the schema (OpenAPI v3): explain reads the CRD's descriptions
+        String explain = Cli.ok(cli.kubectl("explain", "dmr.spec.policies.invalidConnection"), "explain");
+        assertThat(explain).contains("maxAttempts").contains("waitForAutoResume");
+    }
+
+    static Stream<String> examples() throws IOException {
+        try (var files = Files.list(Tools.projectDir().resolve("examples"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyExampleIsAcceptedAndStoredAsWritten(String file) throws IOException {
+        Path path = Tools.projectDir().resolve("examples").resolve(file);
+        try {
+            Cli.ok(cli.kubectl("apply", "-f", path.toString()), "kubectl apply -f examples/" + file);
+            for (JsonNode doc : documents(Files.readString(path))) {
+                GenericKubernetesResource stored = get(cp.admin(), doc);
+                assertThat(stored).as("%s %s stored", doc.path("kind").asText(), name(doc)).isNotNull();
+                JsonNode back = new ObjectMapper().valueToTree(stored);
+                if ("Secret".equals(doc.path("kind").asText())) {
+                    // stringData is write-only: it reads back as data
+                    doc.path("stringData").fields().forEachRemaining(e -> assertThat(back.path("data").has(e.getKey()))
+                            .as("Secret key %s", e.getKey()).isTrue());
+                    continue;
+                }
+                assertContains(back.path("spec"), doc.path("spec"), "spec");
+                // what the file leaves out the schema's defaults fill in (the operator relies on them)
+                assertThat(back.path("spec").path("pollInterval").asText()).as("pollInterval default or as set")
+                        .isEqualTo(doc.path("spec").path("pollInterval").asText("10s"));
+            }
+        } finally {
+            cli.kubectl("delete", "-f", path.toString(), "--ignore-not-found", "--wait=false");
+        }
+    }
+
+    static Stream<Object[]> badInput() {
+        return EveryFieldRejectedTest.rows().stream();
+    }
+
+    @ParameterizedTest(name = "{0} = {1} ({2})")
+    @MethodSource("badInput")
+    void badInputIsJudgedAtApplyTimeAsTheTableSays(String path, String json, EveryFieldRejectedTest.Rejection by)
+            throws Exception {
+        String namespace = "apply-checks";
+        cp.admin().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                .createOr(r -> r.update());
+        JsonNode resource = EveryFieldRejectedTest.withValue(path, json);
+        String name = "bad-" + Integer.toHexString((path + json).hashCode() & 0xfffffff);
+        ((ObjectNode) resource.path("metadata")).put("name", name).put("namespace", namespace);
+        var run = cli.kubectlWithInput(YAML.writeValueAsString(resource), "apply", "-f", "-");
+        try {
+            DMRemediation stored = cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(name).get();
+            if (by == EveryFieldRejectedTest.Rejection.OPERATOR) {
+                assertThat(run.exitCode()).as("the API server accepts %s = %s (the operator judges it): %s", path, json,
+                        run.all()).isZero();
+                JsonNode back = new ObjectMapper().valueToTree(stored);
+                assertThat(at(back, path)).as("stored as sent").isEqualTo(new ObjectMapper().readTree(json));
+            } else {
+                assertThat(run.exitCode()).as("kubectl apply of %s = %s must fail", path, json).isNotZero();
+                assertThat(run.stderr()).as("the error names the field").contains(path);
+                assertThat(stored).as("nothing stored").isNull();
+            }
+        } finally {
+            cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(name).delete();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    static List<JsonNode> documents(String yaml) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (var it = YAML.readerFor(JsonNode.class).readValues(YAML.getFactory().createParser(yaml))) {
+            while (it.hasNext()) {
+                JsonNode d = (JsonNode) it.next();
+                if (d != null && d.isObject()) {
+                    docs.add(d);
+                }
+            }
+        }
+        return docs;
+    }
+
+    static String name(JsonNode doc) {
+        return doc.path("metadata").path("namespace").asText() + "/" + doc.path("metadata").path("name").asText();
+    }
+
+    static GenericKubernetesResource get(KubernetesClient client, JsonNode doc) {
+        return client.genericKubernetesResources(doc.path("apiVersion").asText(), doc.path("kind").asText())
+                .inNamespace(doc.path("metadata").path("namespace").asText())
+                .withName(doc.path("metadata").path("name").asText()).get();
+    }
+
+    /** Every field the file sets is stored with the same value: the server pruned and rewrote nothing. */
+    static void assertContains(JsonNode stored, JsonNode written, String where) {
+        if (written.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = written.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                assertThat(stored.has(e.getKey())).as("%s.%s kept", where, e.getKey()).isTrue();
+                assertContains(stored.get(e.getKey()), e.getValue(), where + "." + e.getKey());
+            }
+        } else {
+            assertThat(stored).as(where).isEqualTo(written);
+        }
+    }
+
+    static JsonNode at(JsonNode root, String path) {
+        JsonNode n = root;
+        for (String part : path.split("\\.")) {
+            n = n.path(part);
+        }
+        return n;
+    }
+}
