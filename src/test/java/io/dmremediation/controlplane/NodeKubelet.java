@@ -174,6 +174,16 @@ public final class NodeKubelet implements Kubelet, AutoCloseable {
                 .map(PodWorker::process).flatMap(Optional::stream).findFirst();
     }
 
+    /**
+     * The pod's node goes down: its container is killed (SIGKILL) and nothing of the pod runs or reports again — the
+     * API still shows it Running and Ready, as it shows a dead node's pods until the node lifecycle controller
+     * notices (not run here).
+     */
+    public void loseNodeOf(String namespace, String pod) {
+        workers.values().stream().filter(w -> w.namespace().equals(namespace) && w.name().equals(pod))
+                .forEach(PodWorker::lose);
+    }
+
     /** What a pod's container wrote (stdout then stderr), for failure messages. */
     public String logs(String namespace, String pod) {
         return workers.values().stream()

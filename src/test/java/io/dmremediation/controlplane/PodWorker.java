@@ -123,6 +123,17 @@ final class PodWorker {
         submit(this::sync);
     }
 
+    /** Its node died: the container is killed and the pod is never synced again. */
+    void lose() {
+        Containers.Running c = container;
+        finalized = true;
+        if (c != null) {
+            c.process().ifPresent(ProcessHandle::destroyForcibly);
+            c.stop(Duration.ZERO);
+        }
+        loop.shutdownNow();
+    }
+
     /** The pod is gone from the API (or the kubelet closes): nothing of it may run on. */
     void gone() {
         submit(() -> {
