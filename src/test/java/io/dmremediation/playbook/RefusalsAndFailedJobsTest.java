@@ -7,6 +7,7 @@ import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.api.HistoryEntry;
 import io.dmremediation.api.JobSettings;
+import io.dmremediation.controlplane.JobHistory;
 import io.dmremediation.controlplane.Worlds;
 import io.dmremediation.sandbox.SandboxWorld;
 import io.dmremediation.sandbox.World;
@@ -27,15 +28,18 @@ import org.junit.jupiter.api.Test;
  * Refusals change nothing (GTID checkpoints, a missing table, wrong credentials, a hostile task name, a relay dir
  * off the volume); a failed or stuck fix Job leaves the task as DM had it, escalated, with the reason on record.
  */
-@Tag(Worlds.BOTH)
 class RefusalsAndFailedJobsTest {
 
     static final String S1 = SandboxWorld.SOURCE_1;
     static final String S2 = SandboxWorld.SOURCE_2;
     World world;
+    JobHistory jobs;
 
     @AfterEach
     void tearDown() {
+        if (jobs != null) {
+            jobs.close();
+        }
         if (world != null) {
             world.close();
         }
@@ -226,9 +230,12 @@ class RefusalsAndFailedJobsTest {
         assertThat(world.kubelet().runs()).isEmpty();
     }
 
+    /** Runs on both worlds: on the real control plane the Job controller decides, on the sandbox its stand-in. */
     @Test
+    @Tag(Worlds.BOTH)
     void aFailedFixJobLeavesTheTaskRunningWithItsOriginalConfig() throws Exception {
         start(b -> b, "orders", S1);
+        jobs = new JobHistory(world.client(), world.namespace());
         world.kubelet().behave("dmr-fix-checkpoint-", Kubelet.Behaviour.FAIL);
         List<String> rows = injectSyncerOverflowAndSnapshotRows();
         HistoryEntry failed = awaitEscalation();
@@ -236,11 +243,17 @@ class RefusalsAndFailedJobsTest {
         assertThat(world.dm().taskExists("orders")).as("nothing left stopped by the operator").isTrue();
         assertThat(world.dm().taskSafeMode("orders", S1)).as("original config").isFalse();
         assertThat(checkpointRows("orders")).isEqualTo(rows);
+        // backoffLimit 0: one pod, never retried, the Job failed for it
+        String fix = jobs.job("dmr-fix-checkpoint-");
+        assertThat(jobs.pods(fix)).hasSize(1);
+        assertThat(jobs.failedFor(fix)).containsExactly("BackoffLimitExceeded");
     }
 
     @Test
+    @Tag(Worlds.BOTH)
     void aStuckFixJobIsStoppedAtItsDeadlineAndTheTaskStartedAgain() throws Exception {
         world = Worlds.create();
+        jobs = new JobHistory(world.client(), world.namespace());
         world.startOperator();
         world.startTask("orders", S1);
         DMRemediation r = world.remediation("guard", "orders");
@@ -256,6 +269,10 @@ class RefusalsAndFailedJobsTest {
         assertThat(checkpointRows("orders")).isEqualTo(rows);
         assertThat(world.client().batch().v1().jobs().inNamespace(world.namespace()).list().getItems())
                 .noneMatch(j -> j.getMetadata().getName().startsWith("dmr-fix-checkpoint-"));
+        // activeDeadlineSeconds: the Job failed for its deadline, with its one pod
+        String fix = jobs.job("dmr-fix-checkpoint-");
+        assertThat(jobs.failedFor(fix)).containsExactly("DeadlineExceeded");
+        assertThat(jobs.pods(fix)).hasSize(1);
     }
 
     @Test
