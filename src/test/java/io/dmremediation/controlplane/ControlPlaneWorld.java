@@ -304,16 +304,17 @@ public final class ControlPlaneWorld implements World {
             cli.helm("uninstall", RELEASE, "--namespace", operatorNamespace);
             installed = false;
         }
-        // nothing runs JOSDK's finalizer any more: let the resources go
+        // nothing runs JOSDK's finalizer any more: let the resources go (read untyped: a test may have stored what
+        // this build's model cannot read)
         try {
-            for (DMRemediation r : cp.admin().resources(DMRemediation.class).inNamespace(namespace).list().getItems()) {
-                cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(r.getMetadata().getName())
-                        .edit(x -> {
-                            x.getMetadata().setFinalizers(List.of());
-                            return x;
-                        });
-                cp.admin().resources(DMRemediation.class).inNamespace(namespace).withName(r.getMetadata().getName())
-                        .delete();
+            var resources = cp.admin().genericKubernetesResources("dmremediation.io/v1alpha1", "DMRemediation")
+                    .inNamespace(namespace);
+            for (var r : resources.list().getItems()) {
+                resources.withName(r.getMetadata().getName()).patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"finalizers\":null}}");
+                resources.withName(r.getMetadata().getName()).delete();
             }
         } catch (KubernetesClientException e) {
             // gone already
