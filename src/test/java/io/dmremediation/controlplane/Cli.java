@@ -35,11 +35,6 @@ public final class Cli {
         return new Cli(cp.adminKubeconfig());
     }
 
-    /** As another user: a kubeconfig of the same cluster with that user's credentials. */
-    public static Cli withKubeconfig(Path kubeconfig) {
-        return new Cli(kubeconfig);
-    }
-
     public Tools.Run kubectl(String... args) {
         return Tools.run(Tools.cmd(Tools.kubectl(), args), env, Duration.ofMinutes(2));
     }

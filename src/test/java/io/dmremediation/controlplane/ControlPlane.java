@@ -218,10 +218,6 @@ public final class ControlPlane implements AutoCloseable {
         return dir;
     }
 
-    public Duration startup() {
-        return startup;
-    }
-
     /** Where the server side of a component logs (for a test's failure message). */
     public Path log(String component) {
         return dir.resolve(component + ".log");

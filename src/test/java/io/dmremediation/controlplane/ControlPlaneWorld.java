@@ -51,7 +51,6 @@ public final class ControlPlaneWorld implements World {
     private final String operatorNamespace;
     private final Path workDir;
     private final DmSide dmSide;
-    private final String dmMasterAddress;
     private final NodeKubelet kubelet;
     private final Map<String, String> nodes = new ConcurrentHashMap<>();
     private final Cli cli;
@@ -83,7 +82,6 @@ public final class ControlPlaneWorld implements World {
             }
         }
         this.dmSide = dm;
-        this.dmMasterAddress = address;
         nodes.put(workerPod(0), NodeKubelet.NODES.get(0));
         nodes.put(workerPod(1), NodeKubelet.NODES.get(1));
         DmMasterSimulator sim = dm.dm();
@@ -202,16 +200,24 @@ public final class ControlPlaneWorld implements World {
         awaitOperatorReady();
     }
 
-    /** Waits until the Deployment's replicas are all ready (their /readyz answers). */
+    /** Waits until the Deployment's replicas are all ready (their /readyz answers); their output if they do not. */
     public void awaitOperatorReady() {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .failFast("an operator pod ended", () -> operatorPods().stream().anyMatch(p -> p.getStatus() != null
-                        && "Failed".equals(p.getStatus().getPhase())))
-                .until(() -> {
-                    Deployment d = cp.admin().apps().deployments().inNamespace(operatorNamespace).withName(FULLNAME).get();
-                    return d.getStatus() != null && d.getStatus().getReadyReplicas() != null
-                            && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas());
-                });
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        Deployment d = cp.admin().apps().deployments().inNamespace(operatorNamespace).withName(FULLNAME)
+                                .get();
+                        return d.getStatus() != null && d.getStatus().getReadyReplicas() != null
+                                && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder logs = new StringBuilder();
+            for (Pod p : operatorPods()) {
+                logs.append("\n--- ").append(p.getMetadata().getName()).append(": ").append(p.getStatus()).append('\n')
+                        .append(kubelet.logs(operatorNamespace, p.getMetadata().getName()));
+            }
+            throw new AssertionError("the operator's pods did not get ready" + logs, e);
+        }
     }
 
     /** The operator's pods (the Deployment's), oldest first. */
@@ -285,16 +291,6 @@ public final class ControlPlaneWorld implements World {
 
     public Cli cli() {
         return cli;
-    }
-
-    /** The DM-master Service name's address here (the simulator listens on it, port 8261). */
-    public String dmMasterAddress() {
-        return dmMasterAddress;
-    }
-
-    /** The next incarnation of this DM-worker pod lands on another node (a reschedule), as after a node drain. */
-    public void moveOnRestart(String pod, String node) {
-        nodes.put(pod, node);
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.dmremediation.controlplane;
 
 import io.dmremediation.sandbox.Kubelet;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
@@ -245,9 +243,5 @@ public final class NodeKubelet implements Kubelet, AutoCloseable {
         informers.forEach(SharedIndexInformer::close);
         workers.values().forEach(PodWorker::gone);
         workers.clear();
-    }
-
-    static boolean notFound(KubernetesClientException e) {
-        return e.getCode() == 404;
     }
 }
