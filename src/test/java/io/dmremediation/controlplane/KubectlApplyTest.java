@@ -64,6 +64,52 @@ class KubectlApplyTest {
         assertThat(explain).contains("maxAttempts").contains("waitForAutoResume");
     }
 
+    /**
+     * The README's Install block, its kubectl and helm lines as written (the image built and pushed before is
+     * {@code ghcr.io/dmremediation/dm-remediation-operator:0.1.0} here): each succeeds, and the chart's objects are
+     * there. No kubelet runs that namespace's pods; the operator running from the chart is
+     * OperatorOnControlPlaneTest's.
+     */
+    @Test
+    void theReadmesInstallCommandsWork() throws IOException {
+        String readme = Files.readString(Tools.projectDir().resolve("README.md"));
+        String block = readme.substring(readme.indexOf("## Install"));
+        block = block.substring(block.indexOf("```bash\n") + 8, block.indexOf("\n```", block.indexOf("```bash\n") + 8));
+        List<List<String>> commands = new ArrayList<>();
+        for (String line : block.replace("\\\n", " ").split("\n")) {
+            String cmd = line.replaceFirst("\\s+#.*$", "").strip().replace("<registry>", "ghcr.io/dmremediation");
+            if (cmd.startsWith("kubectl ") || cmd.startsWith("helm ")) {
+                List<String> args = new ArrayList<>();
+                for (String a : cmd.split("\\s+")) {
+                    // paths of the repository, wherever the test runs
+                    Path p = Tools.projectDir().resolve(a);
+                    args.add(!a.startsWith("-") && a.contains("/") && Files.exists(p) ? p.toString() : a);
+                }
+                commands.add(args);
+            }
+        }
+        assertThat(commands).extracting(c -> c.get(0) + " " + c.get(1)).containsSubsequence("kubectl apply",
+                "helm install", "kubectl get");
+        try {
+            for (List<String> c : commands) {
+                String[] args = c.subList(1, c.size()).toArray(String[]::new);
+                Cli.ok(c.get(0).equals("helm") ? cli.helm(args) : cli.kubectl(args), String.join(" ", c));
+            }
+            assertThat(cp.admin().apps().deployments().inNamespace("dm-remediation")
+                    .withName(ControlPlaneWorld.FULLNAME).get().getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getImage()).isEqualTo("ghcr.io/dmremediation/dm-remediation-operator:0.1.0");
+            assertThat(cp.admin().rbac().clusterRoles().withName(ControlPlaneWorld.FULLNAME).get()).isNotNull();
+            assertThat(cp.admin().resources(DMRemediation.class).inNamespace(EXAMPLES_NAMESPACE).withName("basic").get())
+                    .isNotNull();
+        } finally {
+            cli.helm("uninstall", "dmr", "--namespace", "dm-remediation");
+            for (String f : List.of("basic.yaml", "downstream-secret.yaml")) {
+                cli.kubectl("delete", "-f", Tools.projectDir().resolve("examples").resolve(f).toString(),
+                        "--ignore-not-found", "--wait=false");
+            }
+        }
+    }
+
     static Stream<String> examples() throws IOException {
         try (var files = Files.list(Tools.projectDir().resolve("examples"))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
