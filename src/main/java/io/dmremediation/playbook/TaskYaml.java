@@ -183,6 +183,15 @@ public final class TaskYaml {
         setScalar(doc, instance, "syncer-config-name", key, "syncer-config-name of source '" + source + "'", edits);
     }
 
+    /**
+     * Whether Go's {@code time.ParseDuration} reads the text as zero: "0", or number-unit pairs whose numbers are all
+     * zero ("0s", "0h0m", "0.0ms"). An empty text is not zero: DM then uses its default.
+     */
+    static boolean zeroGoDuration(String text) {
+        String t = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+        return t.equals("0") || t.matches("((0+\\.?0*|\\.0+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+");
+    }
+
     /** How many mysql-instances name the syncer config. */
     private static int users(Mapping root, String configName) {
         int n = 0;
@@ -198,6 +207,14 @@ public final class TaskYaml {
 
     /** {@code safe-mode: true} in a syncer mapping: the value replaced, or the key added; left alone if already on. */
     private static void setSafeMode(YamlDocument doc, Mapping syncer, YamlSplices edits) {
+        if (unique(syncer, "safe-mode-duration").orElse(null) instanceof Scalar d
+                && zeroGoDuration(YamlV2Scalars.string(d))) {
+            // DM refuses safe-mode: true with a zero safe-mode-duration (ErrConfigConfictSafeModeDurationAndSafeMode,
+            // pingcap/tiflow:dm/config/task.go:894@v8.5.4); changing the duration is not this edit's to decide
+            throw new TaskConfigException("the syncer config has a zero safe-mode-duration, with which DM refuses"
+                    + " safe-mode: true; set it to a non-zero duration (DM's default is twice"
+                    + " checkpoint-flush-interval) or remove it");
+        }
         Optional<Node> current = unique(syncer, "safe-mode");
         if (current.isPresent() && current.get() instanceof Scalar s && s.anchor() == null
                 && YamlV2Scalars.bool(s).orElse(false)) {

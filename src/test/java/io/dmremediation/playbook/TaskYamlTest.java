@@ -421,8 +421,12 @@ class TaskYamlTest {
             String source = keyable ? hostile : "hostile-src";
             String name = "template " + style + " " + printable(hostile);
             if (valid(yaml, hostile, keyable)) {
-                List<String> sources = goNull(hostile, style) || !keyable ? List.of("hostile-src", "other", "inline")
-                        : List.of(source, "other", "inline");
+                List<String> sources = new ArrayList<>(goNull(hostile, style) || !keyable
+                        ? List.of("hostile-src", "other", "inline") : List.of(source, "other", "inline"));
+                if (zeroDuration(hostile)) {
+                    // as the inline syncer's safe-mode-duration it is refused (its own test)
+                    sources.remove("inline");
+                }
                 if (goNull(hostile, style)) {
                     // a plain null as a source id is the empty id, which DM refuses: use a real one
                     yaml = yaml.replace("- source-id: " + single.get() + "\n", "- source-id: hostile-src\n");
@@ -437,11 +441,16 @@ class TaskYamlTest {
                         .replace("%F%", single.get());
                 if (validFlow(flow, hostile) && !goNull(hostile, style)) {
                     out.add(new Variant("flow " + style + " " + printable(hostile), flow,
-                            List.of(hostile, "inline")));
+                            zeroDuration(hostile) ? List.of() : List.of(hostile, "inline")));
                 }
             }
         }
         return out;
+    }
+
+    /** The hostile strings Go's time.ParseDuration reads as zero (a zero safe-mode-duration). */
+    private static boolean zeroDuration(String hostile) {
+        return hostile.matches("[-+]?0");
     }
 
     /** True when yaml.v2 reads the representation as a null (a plain ~, null or empty). */
@@ -552,6 +561,23 @@ class TaskYamlTest {
     void safeModeAlreadyOnInAnInlineSyncerIsLeftAsWritten() {
         String yaml = inline("safe-mode: yes   # on since May");
         assertThat(TaskYaml.withSafeMode(yaml, "s1")).isEqualTo(yaml);
+    }
+
+    @Test
+    void aZeroSafeModeDurationIsRefusedBecauseDmRefusesSafeModeWithIt() {
+        // pingcap/tiflow:dm/config/task.go:894@v8.5.4: safe-mode: true with a zero duration fails start-task
+        for (String zero : List.of("0s", "'0'", "\"0h0m0s\"", "0.0ms", "-0s", ".0h")) {
+            assertThatThrownBy(() -> TaskYaml.withSafeMode(inline("safe-mode-duration: " + zero), "s1")).as(zero)
+                    .isInstanceOf(TaskYaml.TaskConfigException.class).hasMessageContaining("zero safe-mode-duration");
+            String named = "syncers:\n  g: {safe-mode-duration: " + zero + "}\nmysql-instances:\n- source-id: s1\n"
+                    + "  syncer-config-name: g\n- {source-id: s2, syncer-config-name: g}\n";
+            assertThatThrownBy(() -> TaskYaml.withSafeMode(named, "s1")).as(zero)
+                    .isInstanceOf(TaskYaml.TaskConfigException.class);
+        }
+        for (String fine : List.of("60s", "0.5s", "1m0s", "''", "10")) {
+            assertThat(TaskYaml.safeMode(TaskYaml.withSafeMode(inline("safe-mode-duration: " + fine), "s1"), "s1"))
+                    .as(fine).isTrue();
+        }
     }
 
     @Test
