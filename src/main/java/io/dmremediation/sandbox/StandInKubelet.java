@@ -51,7 +51,12 @@ import java.util.function.Function;
 public final class StandInKubelet implements AutoCloseable {
 
     /** What happens to the next Jobs whose name starts with a prefix. */
-    public enum Behaviour { RUN, FAIL, HANG }
+    /**
+     * RUN: run the command; FAIL: exit 1 without running; HANG: until the deadline (or {@link #release});
+     * RUN_THEN_DIE: run the command to its end, then lose the pod before its result is known (a node gone after
+     * the fixer's commit): the Job fails with no report.
+     */
+    public enum Behaviour { RUN, FAIL, HANG, RUN_THEN_DIE }
 
     /** One Job run, as the tests see it. */
     public record Run(String job, List<String> args, int exitCode, String stdout, String stderr) {
@@ -112,6 +117,23 @@ public final class StandInKubelet implements AutoCloseable {
                 .findFirst().orElse(Behaviour.RUN);
     }
 
+    /** A Job held by {@link Behaviour#HANG}, until its deadline or {@link #release}. */
+    private record Hanging(Job job, Container container, Pod pod) {
+    }
+
+    private final Map<String, Hanging> hanging = new ConcurrentHashMap<>();
+
+    /** Lets the hanging Jobs whose name starts with {@code prefix} run now, as a slow node finally would. */
+    public void release(String prefix) {
+        behaviours.remove(prefix);
+        for (String name : List.copyOf(hanging.keySet())) {
+            Hanging h = name.startsWith(prefix) ? hanging.remove(name) : null;
+            if (h != null) {
+                executor.execute(() -> execute(h.job(), h.container(), h.pod(), false));
+            }
+        }
+    }
+
     private void admit(Job job) {
         try {
             String name = job.getMetadata().getName();
@@ -130,9 +152,13 @@ public final class StandInKubelet implements AutoCloseable {
             setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(Instant.now().toString()).build());
             Long deadline = job.getSpec().getActiveDeadlineSeconds();
             if (behaviour == Behaviour.HANG) {
+                hanging.put(name, new Hanging(job, c, pod));
                 if (deadline != null) {
-                    executor.schedule(() -> finish(name, pod, 1, "", "DeadlineExceeded",
-                            "Job was active longer than specified deadline"), deadline, TimeUnit.SECONDS);
+                    executor.schedule(() -> {
+                        if (hanging.remove(name) != null) {
+                            finish(name, pod, 1, "", "DeadlineExceeded", "Job was active longer than specified deadline");
+                        }
+                    }, deadline, TimeUnit.SECONDS);
                 }
                 return;
             }
@@ -141,13 +167,13 @@ public final class StandInKubelet implements AutoCloseable {
                         "BackoffLimitExceeded", "Job has reached the specified backoff limit");
                 return;
             }
-            execute(job, c, pod);
+            execute(job, c, pod, behaviour == Behaviour.RUN_THEN_DIE);
         } catch (RuntimeException e) {
             // the Job was deleted while admitted, or the world is closing
         }
     }
 
-    private void execute(Job job, Container c, Pod pod) {
+    private void execute(Job job, Container c, Pod pod, boolean dieAfter) {
         String name = job.getMetadata().getName();
         Map<String, Path> mounts = mounts(job, c);
         List<String> args = new ArrayList<>();
@@ -195,7 +221,9 @@ public final class StandInKubelet implements AutoCloseable {
         }
         runs.add(new Run(name, List.copyOf(args), code, out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8)));
-        if (code == 0) {
+        if (dieAfter) {
+            finish(name, pod, 137, "", "PodFailurePolicy", "the pod was lost after its container ran");
+        } else if (code == 0) {
             finish(name, pod, 0, message, null, null);
         } else {
             finish(name, pod, code, message, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
