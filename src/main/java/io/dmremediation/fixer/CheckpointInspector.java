@@ -12,8 +12,9 @@ import java.util.Map;
  * connection after COMMIT). Only reads: the backup is the record of the rows before the fix, so
  * <ul>
  *   <li>{@code applied}: the source's rows are exactly the backup with the fix applied;</li>
- *   <li>{@code not-applied}: the rows equal the backup;</li>
- *   <li>{@code unknown}: no backup (the fix writes none before it), rows that match neither, or no answer.</li>
+ *   <li>{@code not-applied}: the rows equal the backup, or there is no backup (the fix takes it before it
+ *       writes anything);</li>
+ *   <li>{@code unknown}: rows that match neither, or no answer.</li>
  * </ul>
  * A caller starts the task in safe mode unless the answer is {@code not-applied}.
  */
@@ -38,9 +39,13 @@ final class CheckpointInspector {
                 return unknown(request, "table " + schema + "." + table + " does not exist");
             }
             if (!store.tableExists(schema, backupTable)) {
-                return unknown(request, "there is no backup " + schema + "." + backupTable + " of remediation "
-                        + request.remediationId() + " (a fix takes it before it writes; a wrong --remediation-id"
-                        + " or --meta-schema, or a dropped backup, look the same)");
+                // the fix creates its backup before its transaction starts: without one it never wrote. The
+                // operator passes the failed fix's own arguments, so a wrong id is not what this sees.
+                List<CheckpointRow> current = store.rows(schema, table, request.source(), false);
+                return report(FixOutcome.NOT_APPLIED, List.of(), current, "not applied: there is no backup "
+                        + schema + "." + backupTable + " of remediation " + request.remediationId() + ", and the fix"
+                        + " takes it before it writes anything (check --remediation-id and --meta-schema if you"
+                        + " typed them)");
             }
             List<CheckpointRow> backup = store.rows(schema, backupTable, request.source(), false);
             List<CheckpointRow> current = store.rows(schema, table, request.source(), false);
