@@ -10,7 +10,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class Backoff {
+public class Backoff extends Lenient {
 
     @Pattern(Durations.PATTERN)
     @Default("30s")

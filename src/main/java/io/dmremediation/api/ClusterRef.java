@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ClusterRef {
+public class ClusterRef extends Lenient {
 
     @JsonPropertyDescription("A TiDB Operator DMCluster in this namespace: DM-master is <name>-dm-master.<namespace>:8261, the workers are its dm-worker pods.")
     public DMClusterRef dmClusterRef;

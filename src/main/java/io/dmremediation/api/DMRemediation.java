@@ -1,6 +1,7 @@
 package io.dmremediation.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaSwap;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -23,6 +24,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Last-Action", jsonPath = ".status.lastAction", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@SchemaSwap(originalType = DMRemediationSpec.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = ClusterRef.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = DMClusterRef.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = Downstream.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = SecretRef.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = RelaySettings.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = Policies.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = ConnectionPolicy.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = RelayOverflowPolicy.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = SyncerOverflowPolicy.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = Backoff.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = JobSettings.class, fieldName = "anyFields", targetType = void.class)
 public class DMRemediation extends CustomResource<DMRemediationSpec, DMRemediationStatus> implements Namespaced {
 
     public static final String GROUP = "dmremediation.io";

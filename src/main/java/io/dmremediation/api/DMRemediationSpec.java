@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class DMRemediationSpec {
+public class DMRemediationSpec extends Lenient {
 
     @Required
     @JsonPropertyDescription("The DM cluster: a TiDB Operator DMCluster by name, or an explicit DM-master address and DM-worker pod selector.")

@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class JobSettings {
+public class JobSettings extends Lenient {
 
     @Pattern(Durations.PATTERN)
     @Default("10m")

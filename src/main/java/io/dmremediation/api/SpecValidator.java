@@ -40,6 +40,7 @@ public final class SpecValidator {
             problems.add("spec: is required");
             return problems;
         }
+        problems.addAll(UnknownFields.of(spec));
         cluster(spec.cluster, problems);
         tasks(spec.tasks, problems);
         Duration poll = duration("spec.pollInterval", spec.pollInterval, Duration.ofSeconds(1), problems);

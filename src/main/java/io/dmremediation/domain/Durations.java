@@ -17,6 +17,9 @@ public final class Durations {
     private Durations() {
     }
 
+    /** The longest duration any setting accepts (~10 years). */
+    public static final Duration LONGEST = Duration.ofDays(3650);
+
     /** Parses a duration; throws {@link IllegalArgumentException} with the reason for anything else. */
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
@@ -24,19 +27,23 @@ public final class Durations {
         }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(text);
-        while (m.find()) {
-            long n;
-            try {
-                n = Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                });
             }
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        }
+        // a schema-valid duration can still overflow an instant it is added to; no setting needs a decade
+        if (total.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + format(LONGEST)
+                    + "; no setting needs that");
         }
         return total;
     }

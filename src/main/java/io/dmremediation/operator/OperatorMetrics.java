@@ -36,6 +36,12 @@ public final class OperatorMetrics {
                 .tag("error_class", errorClass).register(registry).increment();
     }
 
+    public void leftStopped(String errorClass) {
+        Counter.builder("dmr_tasks_left_stopped_total")
+                .description("Tasks the operator stopped and could not start again (a person must)")
+                .tag("error_class", errorClass).register(registry).increment();
+    }
+
     public void planned(String errorClass, String playbook) {
         Counter.builder("dmr_planned_actions_total").description("Actions a dry run would have taken")
                 .tag("error_class", errorClass).tag("action", playbook).register(registry).increment();

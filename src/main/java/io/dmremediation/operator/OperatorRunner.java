@@ -2,6 +2,7 @@ package io.dmremediation.operator;
 
 import io.dmremediation.dm.DmMaster;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.dmremediation.playbook.EngineTiming;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -41,56 +42,62 @@ public final class OperatorRunner implements AutoCloseable {
     public record Options(KubernetesClient client, Set<String> namespaces, LeaderElection leaderElection,
                           Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
                           String jobImage, MeterRegistry registry, boolean useServerSideApply,
-                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate) {
+                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate, EngineTiming timing) {
 
         public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
             return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
-                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE);
+                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE,
+                    EngineTiming.DEFAULT);
         }
 
         public Options withLeaderElection(LeaderElection le) {
             return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withAddressRewrite(Function<String, String> rewrite) {
             return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withServerSideApply(boolean ssa) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    ssa, snapshotMaxAge, reconcileThreads, stepGate);
+                    ssa, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withRegistry(MeterRegistry r) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withNamespaces(Set<String> ns) {
             return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withJobImage(String image) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withClock(Clock c) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, timing);
         }
 
         public Options withStepGate(StepGate gate) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate, timing);
+        }
+
+        public Options withTiming(EngineTiming t) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, t);
         }
 
         public Options withReconcileThreads(int threads) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, threads, stepGate);
+                    useServerSideApply, snapshotMaxAge, threads, stepGate, timing);
         }
     }
 
@@ -115,7 +122,8 @@ public final class OperatorRunner implements AutoCloseable {
         OperatorServices services = new OperatorServices(o.client(), o.clock(),
                 new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
-                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate());
+                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(),
+                PlaybookEdges.kubernetes(o.client()), o.timing());
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())

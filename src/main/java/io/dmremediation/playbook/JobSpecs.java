@@ -46,6 +46,11 @@ public final class JobSpecs {
         return "dmr-precheck-" + remediationId;
     }
 
+    /** The read-only look, after a failed fix, at whether its rewrite is in place. */
+    public static String inspectJobName(String remediationId) {
+        return "dmr-inspect-checkpoint-" + remediationId;
+    }
+
     public static String relayJobName(String remediationId) {
         return "dmr-fix-relay-meta-" + remediationId;
     }

@@ -14,8 +14,13 @@ public interface Kubelet {
         RUN,
         /** The container exits 1 at once, without running anything. */
         FAIL,
-        /** The container runs until it is killed (its Job's deadline). */
-        HANG
+        /** The container runs until it is killed (its Job's deadline), or, in the sandbox, released. */
+        HANG,
+        /**
+         * The container runs the command to its end, then the pod is lost before its result is known (a node gone
+         * after the fixer's commit): the Job fails with no report.
+         */
+        RUN_THEN_DIE
     }
 
     /** One container run of a repair Job: its Job, arguments (as the fixer saw them), exit code and output. */

@@ -85,8 +85,16 @@ public final class SandboxWorld implements World {
                 .withServerSideApply(false)
                 .withNamespaces(java.util.Set.of(NAMESPACE))
                 .withJobImage("ghcr.io/dmremediation/dm-remediation-operator:sandbox")
-                .withAddressRewrite(url -> MASTER_URL.equals(url) ? local : url);
+                .withAddressRewrite(url -> MASTER_URL.equals(url) ? local : url)
+                .withTiming(TIMING);
     }
+
+    /**
+     * The engine's waits, shortened like everything else in this world: a task that cannot be started again is
+     * declared left stopped after about 20 s of tries instead of about 5 min.
+     */
+    public static final io.dmremediation.playbook.EngineTiming TIMING = new io.dmremediation.playbook.EngineTiming(
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     @Override
     public void stopOperator() {

@@ -85,6 +85,7 @@ final class PodWorker {
     private boolean ready;
     private ScheduledFuture<?> probes;
     private String waitingReason;
+    private boolean dieAfterRun;
 
     PodWorker(NodeKubelet kubelet, Pod pod) {
         this.kubelet = kubelet;
@@ -252,6 +253,7 @@ final class PodWorker {
         } else if (behaviour == Kubelet.Behaviour.HANG) {
             running = Containers.hanging();
         } else {
+            dieAfterRun = behaviour == Kubelet.Behaviour.RUN_THEN_DIE;
             Optional<Containers.Image> image = kubelet.imageOf(c.getImage());
             if (image.isEmpty()) {
                 waitingReason = "ErrImagePull";
@@ -297,6 +299,14 @@ final class PodWorker {
         }
         container = null;
         ready = false;
+        if (dieAfterRun) {
+            // the node is gone before it could report: no status, and the pod is removed as the pod garbage
+            // collector removes a lost node's pods (here at once, not after the node lifecycle controller's minutes)
+            finalized = true;
+            stopProbes();
+            kubelet.client().pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+            return;
+        }
         String policy = pod.getSpec().getRestartPolicy();
         boolean restart = !deleting && ("Always".equals(policy) || ("OnFailure".equals(policy) && code != 0));
         if (restart) {
