@@ -3,6 +3,7 @@ package io.dmremediation.api;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -17,12 +18,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("dmremediations")
 @Singular("dmremediation")
 @ShortNames("dmr")
+@Categories("dm")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Cluster", jsonPath = ".status.cluster", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Tasks", jsonPath = ".status.taskCount", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Healthy", jsonPath = ".status.healthyTasks", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Last-Action", jsonPath = ".status.lastAction", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// -o wide only (priority 1)
+@AdditionalPrinterColumn(name = "Poll-Interval", jsonPath = ".spec.pollInterval", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Last-Poll", jsonPath = ".status.lastPollTime", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
+@AdditionalPrinterColumn(name = "Escalated", jsonPath = ".status.escalatedTasks", type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
 public class DMRemediation extends CustomResource<DMRemediationSpec, DMRemediationStatus> implements Namespaced {
 
     public static final String GROUP = "dmremediation.io";

@@ -48,4 +48,10 @@ public class TaskState {
 
     @JsonPropertyDescription("Times the task was seen newly paused by an error, newest last; for pauseThreshold.")
     public List<String> recentPauses = new ArrayList<>();
+
+    @JsonPropertyDescription("True when the operator stopped this task and could not start it again: it needs a human (see configSecret).")
+    public Boolean leftStopped;
+
+    @JsonPropertyDescription("The Secret holding the config the task had before the operator stopped it.")
+    public String configSecret;
 }

@@ -136,7 +136,8 @@ public final class OperatorCommand implements Command {
         }
         Thread hook = new Thread(stop::countDown, "operator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (OperatorHttp http = OperatorHttp.start(port, registry, runner::alive, runner::ready)) {
+        try (OperatorHttp http = OperatorHttp.start(port, registry, runner::refreshStatusMetrics, runner::alive,
+                runner::ready)) {
             LoggerFactory.getLogger(OperatorCommand.class).info(
                     "operator running: namespaces={} leaderElection={} http=:{} jobImage={}",
                     namespaces.isEmpty() ? "all" : namespaces, leaderElection, http.port(), image);

@@ -136,6 +136,11 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5).toMillis());
     }
 
+    /** Every DMRemediation in the informer's cache (empty before the controller starts, and on a standby replica). */
+    java.util.Collection<DMRemediation> cachedResources() {
+        return peers();
+    }
+
     private List<DMRemediation> peers() {
         IndexedResourceCache<DMRemediation> cache = primaryCache;
         return cache == null ? List.of() : cache.list().toList();

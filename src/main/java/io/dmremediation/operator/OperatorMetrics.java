@@ -8,10 +8,25 @@ import java.time.Duration;
 /** The operator's own Prometheus metrics (JOSDK adds its reconcile metrics beside them). */
 public final class OperatorMetrics {
 
+    /** Upper bounds of dmr_playbook_duration_seconds' buckets. */
+    static final Duration[] PLAYBOOK_BUCKETS = {Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofHours(1)};
+
     private final MeterRegistry registry;
 
     public OperatorMetrics(MeterRegistry registry) {
+        this(registry, BuildInfo.current());
+    }
+
+    OperatorMetrics(MeterRegistry registry, BuildInfo build) {
         this.registry = registry;
+        // the Prometheus idiom for a build: a constant 1 whose labels say what runs, joinable onto any series
+        io.micrometer.core.instrument.Gauge.builder("dmr_build_info", () -> 1)
+                .description("The running operator's version; always 1")
+                .tag("version", build.version()).tag("java_version", build.javaVersion())
+                .tag("josdk_version", build.josdkVersion()).tag("fabric8_version", build.fabric8Version())
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -28,7 +43,11 @@ public final class OperatorMetrics {
                 .tag("error_class", errorClass).tag("action", playbook).tag("outcome", outcome)
                 .register(registry).increment();
         Timer.builder("dmr_playbook_duration_seconds").description("Time from a playbook's start to its outcome")
-                .tag("action", playbook).tag("outcome", outcome).register(registry).record(took);
+                .tag("action", playbook).tag("outcome", outcome)
+                // fixed buckets from seconds (a restart) to an hour (a replay of a big binlog file), so that
+                // histogram_quantile works across replicas and restarts
+                .serviceLevelObjectives(PLAYBOOK_BUCKETS)
+                .register(registry).record(took);
     }
 
     public void escalated(String errorClass) {

@@ -22,12 +22,14 @@ public final class OperatorRunner implements AutoCloseable {
     private final Operator operator;
     private final OperatorServices services;
     private final java.util.concurrent.atomic.AtomicBoolean closing;
+    private final StatusGauges gauges;
 
     private OperatorRunner(Operator operator, OperatorServices services,
-                           java.util.concurrent.atomic.AtomicBoolean closing) {
+                           java.util.concurrent.atomic.AtomicBoolean closing, StatusGauges gauges) {
         this.operator = operator;
         this.services = services;
         this.closing = closing;
+        this.gauges = gauges;
     }
 
     /**
@@ -139,7 +141,9 @@ public final class OperatorRunner implements AutoCloseable {
                         le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), callbacks, false));
             }
         });
-        operator.register(new DMRemediationReconciler(services), cfg -> {
+        DMRemediationReconciler reconciler = new DMRemediationReconciler(services);
+        StatusGauges gauges = new StatusGauges(o.registry(), reconciler::cachedResources);
+        operator.register(reconciler, cfg -> {
             if (o.namespaces() == null || o.namespaces().isEmpty()) {
                 cfg.watchingAllNamespaces();
             } else {
@@ -147,11 +151,16 @@ public final class OperatorRunner implements AutoCloseable {
             }
         });
         operator.start();
-        return new OperatorRunner(operator, services, closing);
+        return new OperatorRunner(operator, services, closing, gauges);
     }
 
     public MeterRegistry registry() {
         return services.metrics().registry();
+    }
+
+    /** Recounts the state gauges (dmr_tasks, dmr_tasks_escalated, …) from the cached resources; run before a scrape. */
+    public void refreshStatusMetrics() {
+        gauges.refresh();
     }
 
     /** True when this process leads (or runs without leader election) and its informers are in sync. */
