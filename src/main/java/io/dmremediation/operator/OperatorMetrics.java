@@ -21,12 +21,32 @@ public final class OperatorMetrics {
 
     OperatorMetrics(MeterRegistry registry, BuildInfo build) {
         this.registry = registry;
-        // the Prometheus idiom for a build: a constant 1 whose labels say what runs, joinable onto any series
-        io.micrometer.core.instrument.Gauge.builder("dmr_build_info", () -> 1)
-                .description("The running operator's version; always 1")
-                .tag("version", build.version()).tag("java_version", build.javaVersion())
-                .tag("josdk_version", build.josdkVersion()).tag("fabric8_version", build.fabric8Version())
-                .register(registry);
+        buildInfo(registry, build);
+    }
+
+    /**
+     * The Prometheus idiom for a build: {@code dmr_build_info} with a constant 1 whose labels say what runs. Micrometer
+     * strips an {@code _info} suffix from its own gauges, so on a Prometheus registry it is a Prometheus Info metric.
+     */
+    private static void buildInfo(MeterRegistry registry, BuildInfo build) {
+        String[] labels = {"version", "java_version", "josdk_version", "fabric8_version"};
+        String[] values = {build.version(), build.javaVersion(), build.josdkVersion(), build.fabric8Version()};
+        if (registry instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus) {
+            try {
+                io.prometheus.metrics.core.metrics.Info.builder().name("dmr_build_info")
+                        .help("The running operator's version; always 1").labelNames(labels)
+                        .register(prometheus.getPrometheusRegistry()).setLabelValues(values);
+            } catch (IllegalArgumentException alreadyThere) {
+                // a second operator on the same registry (a restart in one process): the build has not changed
+            }
+            return;
+        }
+        io.micrometer.core.instrument.Gauge.Builder<?> g = io.micrometer.core.instrument.Gauge
+                .builder("dmr_build_info", () -> 1).description("The running operator's version; always 1");
+        for (int i = 0; i < labels.length; i++) {
+            g = g.tag(labels[i], values[i]);
+        }
+        g.register(registry);
     }
 
     public MeterRegistry registry() {
