@@ -1,6 +1,7 @@
 package io.dmremediation.operator;
 
 import io.dmremediation.dm.DmMaster;
+import io.dmremediation.playbook.JobPodSettings;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -43,56 +44,71 @@ public final class OperatorRunner implements AutoCloseable {
     public record Options(KubernetesClient client, Set<String> namespaces, LeaderElection leaderElection,
                           Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
                           String jobImage, MeterRegistry registry, boolean useServerSideApply,
-                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate) {
+                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate, JobPodSettings jobPod,
+                          String workerPodSelector) {
+
+        /** TiDB Operator's label on every dm-worker pod (dm-on-k8s §2.1): the pod informer watches only these. */
+        public static final String DM_WORKER_PODS = "app.kubernetes.io/component=dm-worker";
 
         public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
             return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
-                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE);
+                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE,
+                    JobPodSettings.DEFAULTS, DM_WORKER_PODS);
         }
 
         public Options withLeaderElection(LeaderElection le) {
             return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withAddressRewrite(Function<String, String> rewrite) {
             return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withServerSideApply(boolean ssa) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    ssa, snapshotMaxAge, reconcileThreads, stepGate);
+                    ssa, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withRegistry(MeterRegistry r) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withNamespaces(Set<String> ns) {
             return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withJobImage(String image) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withClock(Clock c) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
         }
 
         public Options withStepGate(StepGate gate) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate, jobPod, workerPodSelector);
+        }
+
+        public Options withJobPod(JobPodSettings settings) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, settings, workerPodSelector);
+        }
+
+        public Options withWorkerPodSelector(String selector) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, selector);
         }
 
         public Options withReconcileThreads(int threads) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, threads, stepGate);
+                    useServerSideApply, snapshotMaxAge, threads, stepGate, jobPod, workerPodSelector);
         }
     }
 
@@ -117,7 +133,7 @@ public final class OperatorRunner implements AutoCloseable {
         OperatorServices services = new OperatorServices(o.client(), o.clock(),
                 new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
-                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate());
+                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(), o.jobPod());
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())
@@ -141,7 +157,7 @@ public final class OperatorRunner implements AutoCloseable {
                         le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), callbacks, false));
             }
         });
-        DMRemediationReconciler reconciler = new DMRemediationReconciler(services);
+        DMRemediationReconciler reconciler = new DMRemediationReconciler(services, o.workerPodSelector());
         StatusGauges gauges = new StatusGauges(o.registry(), reconciler::cachedResources);
         operator.register(reconciler, cfg -> {
             if (o.namespaces() == null || o.namespaces().isEmpty()) {

@@ -4,6 +4,7 @@ import io.dmremediation.api.DMRemediation;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.playbook.ConfigVault;
 import io.dmremediation.playbook.DownstreamSecret;
+import io.dmremediation.playbook.JobPodSettings;
 import io.dmremediation.playbook.PlaybookContext;
 import io.dmremediation.playbook.RemediationSettings;
 import io.dmremediation.playbook.RepairJobs;
@@ -15,10 +16,10 @@ import java.time.Clock;
 /** The long-lived parts a reconcile uses; one instance per operator process. */
 record OperatorServices(KubernetesClient client, Clock clock, DmConnections connections, SnapshotCache snapshots,
                         OperatorMetrics metrics, EventRecorder events, ClusterSlots slots, Playbooks playbooks,
-                        StatusWriter statusWriter, String jobImage, StepGate gate) {
+                        StatusWriter statusWriter, String jobImage, StepGate gate, JobPodSettings jobPod) {
 
     RemediationSettings remediationSettings(DMRemediation r) {
-        return SpecSettings.remediation(r.getSpec(), jobImage);
+        return SpecSettings.remediation(r.getSpec(), jobImage, jobPod);
     }
 
     /** What a playbook of this resource may touch. */
