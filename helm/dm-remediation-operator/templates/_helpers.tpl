@@ -103,6 +103,10 @@ Shared by the ClusterRole (all namespaces) and the per-namespace Roles (watchNam
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+# TiDB Operator's DMCluster, by name: MasterTls reads spec.tlsCluster.enabled to know whether DM-master serves https.
+- apiGroups: ["pingcap.com"]
+  resources: ["dmclusters"]
+  verbs: ["get"]
 {{- end }}
 
 {{/*

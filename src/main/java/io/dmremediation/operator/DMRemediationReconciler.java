@@ -123,7 +123,7 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         ClusterTarget target = ClusterTarget.of(resource);
         Playbook playbook = services.playbooks().of(active.playbook);
         PlaybookContext ctx = services.playbookContext(resource, target,
-                services.connections().get(target.masterUrl()), SpecSettings.settings(resource.getSpec()));
+                services.connections().of(resource, target), SpecSettings.settings(resource.getSpec()));
         try {
             if (playbook.abandon(active, ctx)) {
                 services.slots().release(target.key(), resource.getMetadata().getUid());

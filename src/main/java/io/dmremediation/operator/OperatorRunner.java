@@ -45,7 +45,8 @@ public final class OperatorRunner implements AutoCloseable {
                           Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
                           String jobImage, MeterRegistry registry, boolean useServerSideApply,
                           Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate, JobPodSettings jobPod,
-                          String workerPodSelector) {
+                          String workerPodSelector,
+                          java.util.function.BiFunction<String, javax.net.ssl.SSLContext, DmMaster> tlsDmFactory) {
 
         /** TiDB Operator's label on every dm-worker pod (dm-on-k8s §2.1): the pod informer watches only these. */
         public static final String DM_WORKER_PODS = "app.kubernetes.io/component=dm-worker";
@@ -53,62 +54,69 @@ public final class OperatorRunner implements AutoCloseable {
         public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
             return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
                     "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE,
-                    JobPodSettings.DEFAULTS, DM_WORKER_PODS);
+                    JobPodSettings.DEFAULTS, DM_WORKER_PODS, (url, ctx) -> io.dmremediation.dm.DmMasterClients.connect(url,
+                            io.dmremediation.dm.DmHttpSettings.DEFAULTS.withSslContext(ctx)));
         }
 
         public Options withLeaderElection(LeaderElection le) {
             return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withAddressRewrite(Function<String, String> rewrite) {
             return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withServerSideApply(boolean ssa) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    ssa, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    ssa, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withRegistry(MeterRegistry r) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withNamespaces(Set<String> ns) {
             return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withJobImage(String image) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withClock(Clock c) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withStepGate(StepGate gate) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate, jobPod, workerPodSelector, tlsDmFactory);
         }
 
         public Options withJobPod(JobPodSettings settings) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, settings, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, settings, workerPodSelector, tlsDmFactory);
         }
 
         public Options withWorkerPodSelector(String selector) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, selector);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, selector, tlsDmFactory);
+        }
+
+        /** DM-master clients over TLS: URL and the SSLContext of the cluster's TLS Secret. */
+        public Options withTlsDmFactory(java.util.function.BiFunction<String, javax.net.ssl.SSLContext, DmMaster> f) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, f);
         }
 
         public Options withReconcileThreads(int threads) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, threads, stepGate, jobPod, workerPodSelector);
+                    useServerSideApply, snapshotMaxAge, threads, stepGate, jobPod, workerPodSelector, tlsDmFactory);
         }
     }
 
@@ -131,7 +139,9 @@ public final class OperatorRunner implements AutoCloseable {
     public static OperatorRunner start(Options o) {
         OperatorMetrics metrics = new OperatorMetrics(o.registry());
         OperatorServices services = new OperatorServices(o.client(), o.clock(),
-                new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
+                new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics),
+                        (url, ctx) -> new MeteredDmMaster(o.tlsDmFactory().apply(url, ctx), metrics), o.addressRewrite(),
+                        new MasterTls(o.client(), o.clock())),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
                 new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(), o.jobPod());
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();

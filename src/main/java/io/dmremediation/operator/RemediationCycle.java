@@ -87,7 +87,7 @@ final class RemediationCycle {
         }
         settings = SpecSettings.settings(resource.getSpec());
         target = ClusterTarget.of(resource);
-        dm = services.connections().get(target.masterUrl());
+        dm = services.connections().of(resource, target);
         reschedule = settings.pollInterval();
         status.cluster = target.displayName();
         if (before.observedGeneration != null && before.observedGeneration != generation) {

@@ -140,7 +140,8 @@ class HelmChartTest {
             "|pods|get,list,watch,delete",
             "batch|jobs|get,list,watch,create,delete",
             "|secrets|get,create,patch,delete",
-            "|events|get,create,patch");
+            "|events|get,create,patch",
+            "pingcap.com|dmclusters|get");
     static final String SELF_SUBJECT_RULES_REVIEW = "authorization.k8s.io|selfsubjectrulesreviews|create";
     static final Set<String> LEASE_RULES = Set.of(
             "coordination.k8s.io|leases|create",
