@@ -135,7 +135,7 @@ final class DmHttp {
             return new DmUnreachableException("cannot reach " + where + ": connection refused (" + target + ")", cause);
         }
         if (has(cause, javax.net.ssl.SSLException.class)) {
-            return new DmUnreachableException("TLS with " + where + " failed: " + TlsFailure.explain(cause)
+            return new DmUnreachableException("TLS with " + where + " failed: " + io.dmremediation.tls.TlsErrors.explain(cause, "DM-master")
                     + " (" + target + ")", cause);
         }
         if (has(cause, ProtocolException.class)) {

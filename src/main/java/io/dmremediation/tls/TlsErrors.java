@@ -1,4 +1,4 @@
-package io.dmremediation.dm;
+package io.dmremediation.tls;
 
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
@@ -9,12 +9,23 @@ import java.util.Locale;
  * A TLS handshake failure in words a person can act on: the JDK's messages ("PKIX path building failed", "Received
  * fatal alert: bad_certificate") say what broke inside the handshake, not which certificate to fix.
  */
-final class TlsFailure {
+public final class TlsErrors {
 
-    private TlsFailure() {
+    private TlsErrors() {
     }
 
-    static String explain(Throwable failure) {
+    /** Whether the failure is a TLS one (somewhere in its causes). */
+    public static boolean isTls(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @param peer who the server is, for messages ("DM-master", "the downstream") */
+    public static String explain(Throwable failure, String peer) {
         StringBuilder all = new StringBuilder();
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof CertificateExpiredException) {
@@ -37,17 +48,18 @@ final class TlsFailure {
         }
         if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca")
                 || m.contains("certificate_unknown")) {
-            return "DM-master refused our client certificate: it is missing, or not signed by the CA DM-master trusts "
+            return peer + " refused our client certificate: it is missing, or not signed by the CA " + peer + " trusts "
                     + "(tls.crt and tls.key of the TLS Secret)";
         }
         if (m.contains("unsupported or unrecognized ssl message") || m.contains("plaintext connection")) {
-            return "the server does not speak TLS (is TLS on in DM-master? use http:// or tls.enabled: false)";
+            return "the server does not speak TLS (is TLS on in " + peer + "?)";
         }
         if (m.contains("remote host terminated the handshake") || m.contains("connection reset")
                 || m.contains("broken pipe")) {
-            return "DM-master closed the connection during the handshake (it may require a client certificate: "
+            return peer + " closed the connection during the handshake (it may require a client certificate: "
                     + "tls.crt and tls.key of the TLS Secret)";
         }
-        return "handshake failed: " + SafeText.oneLine(failure.getMessage() == null ? failure.toString() : failure.getMessage());
+        String m0 = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        return "handshake failed: " + m0.replaceAll("[\\r\\n\\t]+", " ").strip();
     }
 }
