@@ -64,7 +64,8 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
             case PREPARE -> prepare(a, ctx);
             // everything the fix needs (credentials, table, rows, GTID) is checked while the task still runs
             case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
-                    ctx.remediation(), "fix-checkpoint", fixArgs(a, true)), WAIT_CHECK, CHECK_FAILED, FAILURE);
+                    ctx.remediation(), "fix-checkpoint", fixArgs(a, true),
+                    DownstreamTlsRequirement.forTask(ctx.dm(), a.task)), WAIT_CHECK, CHECK_FAILED, FAILURE);
             case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the checkpoint fix check", CHECK, SAVE_CONFIG,
                     CHECK_FAILED, "checkReport", FAILURE);
             case CHECK_FAILED -> StepResult.finish(Outcome.FAILED,
@@ -78,8 +79,11 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
                 yield TaskLifecycle.stopTasks(a, ctx, "fix", tasks, VERIFY_STOPPED);
             }
             case VERIFY_STOPPED -> TaskLifecycle.verifyStopped(a, ctx, tasks, RUN_JOB, START_ORIGINAL);
-            case RUN_JOB -> JobSteps.create(a, ctx, fix, () -> JobSpecs.checkpointJob(ctx.owner(), a.id,
-                    ctx.remediation(), fixArgs(a, false)), WAIT_JOB, START_ORIGINAL, FAILURE);
+            // the task is stopped (DM-master forgot it): its config is the copy saved before the stop
+            case RUN_JOB -> JobSteps.create(a, ctx, fix, () -> JobSpecs.downstreamJob(ctx.owner(),
+                    JobSpecs.checkpointJobName(a.id), a.id, ctx.remediation(), "fix-checkpoint", fixArgs(a, false),
+                    DownstreamTlsRequirement.requiredBy(ctx.vault().load(a, a.task).orElse(""))), WAIT_JOB,
+                    START_ORIGINAL, FAILURE);
             case WAIT_JOB -> JobSteps.await(a, ctx, fix, "the checkpoint fix", RUN_JOB, START_SAFE, START_ORIGINAL,
                     REPORT, FAILURE);
             case START_SAFE -> TaskLifecycle.startTasks(a, ctx, tasks,

@@ -58,18 +58,45 @@ public final class JobSpecs {
         return downstreamJob(owner, checkpointJobName(remediationId), remediationId, s, "fix-checkpoint", args);
     }
 
+    /** Where the downstream Secret's ca.crt, tls.crt and tls.key appear in a downstream Job (when the Secret has them). */
+    public static final String DOWNSTREAM_TLS_DIR = "/etc/dmr/downstream-tls";
+
     /** A fixer command against the downstream (a fix or a read-only check), credentials from the user's Secret. */
     public static Job downstreamJob(DMRemediation owner, String name, String remediationId, RemediationSettings s,
                                     String command, List<String> args) {
+        return downstreamJob(owner, name, remediationId, s, command, args, false);
+    }
+
+    /**
+     * As above; {@code tlsRequired}: the task's target-database has a {@code security} section
+     * ({@link DownstreamTlsRequirement}), so the Job refuses to connect without TLS even if the Secret has no CA.
+     */
+    public static Job downstreamJob(DMRemediation owner, String name, String remediationId, RemediationSettings s,
+                                    String command, List<String> args, boolean tlsRequired) {
         List<EnvVar> env = new ArrayList<>();
         env.add(secretEnv("DOWNSTREAM_HOST", s.downstreamSecret(), "host", false));
         env.add(secretEnv("DOWNSTREAM_PORT", s.downstreamSecret(), "port", true));
         env.add(secretEnv("DOWNSTREAM_USER", s.downstreamSecret(), "user", false));
         env.add(secretEnv("DOWNSTREAM_PASSWORD", s.downstreamSecret(), "password", false));
         env.add(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build());
-        Container c = container(s, prepend(command, args), env).build();
+        // TLS: the Secret's CA and client pair as files (each optional: a Secret without ca.crt mounts nothing)
+        env.add(new EnvVarBuilder().withName("DOWNSTREAM_TLS_DIR").withValue(DOWNSTREAM_TLS_DIR).build());
+        if (tlsRequired) {
+            env.add(new EnvVarBuilder().withName("DOWNSTREAM_TLS").withValue("required").build());
+        }
+        Container c = container(s, prepend(command, args), env)
+                .addToVolumeMounts(new VolumeMountBuilder().withName("downstream-tls").withMountPath(DOWNSTREAM_TLS_DIR)
+                        .withReadOnly(true).build())
+                .build();
+        Volume tls = new VolumeBuilder().withName("downstream-tls").withNewSecret()
+                .withSecretName(s.downstreamSecret()).withOptional(true)
+                .addNewItem().withKey("ca.crt").withPath("ca.crt").endItem()
+                .addNewItem().withKey("tls.crt").withPath("tls.crt").endItem()
+                .addNewItem().withKey("tls.key").withPath("tls.key").endItem()
+                .withDefaultMode(0440)
+                .endSecret().build();
         PodSecurityContext pod = s.jobPod().podSecurityContext();
-        return job(owner, name, remediationId, s, c, List.of(tmpVolume()), null, s.jobPod().nodeSelector(),
+        return job(owner, name, remediationId, s, c, List.of(tmpVolume(), tls), null, s.jobPod().nodeSelector(),
                 s.jobPod().tolerations(), pod);
     }
 

@@ -39,7 +39,8 @@ public final class RestartTaskPlaybook implements Playbook {
         return switch (a.step) {
             // the task is started again with the Secret's password (DM hides its own copy): prove it works first
             case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
-                    ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
+                    ctx.remediation(), "check-downstream", List.of(),
+                    DownstreamTlsRequirement.forTask(ctx.dm(), a.task)), WAIT_CHECK, CHECK_FAILED, FAILURE);
             case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK, SAVE_CONFIG,
                     CHECK_FAILED, "checkReport", FAILURE);
             case CHECK_FAILED -> StepResult.finish(Outcome.FAILED,
