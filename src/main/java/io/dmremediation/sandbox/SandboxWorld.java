@@ -50,6 +50,8 @@ public final class SandboxWorld implements AutoCloseable {
     public static final String RELAY_DIR_IN_POD = DmWorkerPods.MOUNT_PATH + "/relay";
     /** The DM-master URL the operator derives from the DMCluster reference. */
     public static final String MASTER_URL = "http://" + CLUSTER + "-dm-master." + NAMESPACE + ":8261";
+    /** The same with TLS on the DMCluster (spec.tlsCluster.enabled). */
+    public static final String MASTER_URL_TLS = MASTER_URL.replaceFirst("^http:", "https:");
 
     private final Path workDir;
     private final KubeWorld kube;
@@ -101,10 +103,14 @@ public final class SandboxWorld implements AutoCloseable {
             db.createUser(downstreamUser, downstreamPassword);
             sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
         }
+        if (b.dmMasterTls != null) {
+            sim.tls(b.dmMasterTls, true);
+        }
         this.dm = sim.build();
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
         pods.create(2);
+        createDmCluster(b.dmMasterTls != null);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
         kube.client().resource(new SecretBuilder()
                 .withNewMetadata().withName(DOWNSTREAM_SECRET).withNamespace(NAMESPACE).endMetadata()
@@ -117,6 +123,24 @@ public final class SandboxWorld implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The DMCluster TiDB Operator would hold for this world; the operator reads its spec.tlsCluster. */
+    private void createDmCluster(boolean tls) {
+        java.util.Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("version", "v8.5.4");
+        spec.put("master", java.util.Map.of("replicas", 1, "baseImage", "pingcap/dm"));
+        spec.put("worker", java.util.Map.of("replicas", 2, "baseImage", "pingcap/dm"));
+        spec.put("tlsCluster", java.util.Map.of("enabled", tls));
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource dc =
+                new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                        .withApiVersion("pingcap.com/v1alpha1").withKind("DMCluster")
+                        .withNewMetadata().withName(CLUSTER).withNamespace(NAMESPACE).endMetadata()
+                        .addToAdditionalProperties("spec", spec).build();
+        kube.client().genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                        .withGroup("pingcap.com").withVersion("v1alpha1").withKind("DMCluster").withPlural("dmclusters")
+                        .withNamespaced(true).build())
+                .inNamespace(NAMESPACE).resource(dc).create();
     }
 
     /** The local directory that stands in for a PersistentVolumeClaim's volume. */
@@ -151,10 +175,11 @@ public final class SandboxWorld implements AutoCloseable {
                 .withRequestTimeout(options.dmRequestTimeout);
         String local = dm.url();
         return OperatorRunner.Options.defaults(kube.client(), url -> DmMasterClients.connect(url, http))
+                .withTlsDmFactory((url, ctx) -> DmMasterClients.connect(url, http.withSslContext(ctx)))
                 .withServerSideApply(false)
                 .withNamespaces(java.util.Set.of(NAMESPACE))
                 .withJobImage("ghcr.io/dmremediation/dm-remediation-operator:sandbox")
-                .withAddressRewrite(url -> MASTER_URL.equals(url) ? local : url)
+                .withAddressRewrite(url -> MASTER_URL.equals(url) || MASTER_URL_TLS.equals(url) ? local : url)
                 .withTiming(TIMING);
     }
 
@@ -329,6 +354,16 @@ public final class SandboxWorld implements AutoCloseable {
         Duration dmRequestTimeout = Duration.ofSeconds(3);
         boolean gtidOnSource1 = false;
         String metaSchema;
+        javax.net.ssl.SSLContext dmMasterTls;
+
+        /**
+         * DM-master serves https with this context and requires client certificates signed by its CA, and the
+         * DMCluster says spec.tlsCluster.enabled: true (the client Secret is the caller's to create).
+         */
+        public Builder dmMasterTls(javax.net.ssl.SSLContext serverContext) {
+            this.dmMasterTls = serverContext;
+            return this;
+        }
 
         /** The tasks' meta schema; default: one of the world's own, so worlds sharing the database do not meet. */
         public Builder metaSchema(String schema) {

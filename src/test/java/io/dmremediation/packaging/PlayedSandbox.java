@@ -73,7 +73,8 @@ final class PlayedSandbox {
             world.startOperator(o -> new OperatorRunner.Options(recording, o.namespaces(),
                     OperatorRunner.LeaderElection.of(LEASE, SandboxWorld.NAMESPACE, IDENTITY, () -> { }),
                     o.dmFactory(), o.addressRewrite(), o.clock(), o.jobImage(), o.registry(), o.useServerSideApply(),
-                    o.snapshotMaxAge(), o.reconcileThreads(), o.stepGate(), o.timing()));
+                    o.snapshotMaxAge(), o.reconcileThreads(), o.stepGate(), o.jobPod(), o.workerPodSelector(),
+                    o.tlsDmFactory(), o.timing()));
             world.startTask(TASK_1, SandboxWorld.SOURCE_1);
             world.startTask(TASK_2, SandboxWorld.SOURCE_2);
             world.apply(world.remediation(NAME, TASK_1, TASK_2));
