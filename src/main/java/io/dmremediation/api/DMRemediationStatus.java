@@ -31,6 +31,9 @@ public class DMRemediationStatus {
 
     public Integer healthyTasks;
 
+    @JsonPropertyDescription("Tasks escalated to a human (tasks[].escalated), counted when status is written.")
+    public Integer escalatedTasks;
+
     @JsonPropertyDescription("The newest action, e.g. 'RestartTask orders: Succeeded'.")
     public String lastAction;
 

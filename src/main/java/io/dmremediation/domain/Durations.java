@@ -8,6 +8,8 @@ public final class Durations {
 
     /** The schema pattern; {@link #parse} accepts exactly these strings. */
     public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
+    /** Longest duration string the schema takes: bounds the CEL rules' cost, and no real duration is longer. */
+    public static final int MAX_LENGTH = 32;
     /** DM task names as DM accepts them in practice, kept to what is safe in a label, a Secret key and SQL. */
     public static final String TASK_NAME = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
 
@@ -24,6 +26,9 @@ public final class Durations {
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration like 30s, 2m, 1h30m or 500ms");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + MAX_LENGTH + " characters");
         }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(text);

@@ -45,11 +45,18 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
     private static final Logger LOG = LoggerFactory.getLogger(DMRemediationReconciler.class);
 
     private final OperatorServices services;
+    private final String workerPodSelector;
     private volatile IndexedResourceCache<DMRemediation> primaryCache;
     private volatile InformerEventSource<Pod, DMRemediation> podSource;
 
     DMRemediationReconciler(OperatorServices services) {
+        this(services, OperatorRunner.Options.DM_WORKER_PODS);
+    }
+
+    /** @param workerPodSelector label selector of the pods the informer watches: the DM-worker pods, nothing else */
+    DMRemediationReconciler(OperatorServices services, String workerPodSelector) {
         this.services = services;
+        this.workerPodSelector = workerPodSelector;
     }
 
     @Override
@@ -57,6 +64,8 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         primaryCache = context.getPrimaryCache();
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, DMRemediation.class)
                 .withName("dm-worker-pods")
+                // least privilege in practice: the informer lists and watches DM-worker pods, never every pod
+                .withLabelSelector(workerPodSelector)
                 .withSecondaryToPrimaryMapper(this::resourcesSelecting)
                 // Without this JOSDK keeps its own pod -> resource index and runs resourcesSelecting for it on every
                 // pod update, the ones the filter drops too: each would mark the resource changed (a fresh poll
@@ -120,6 +129,11 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
             return DeleteControl.defaultDelete();
         }
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1).toMillis());
+    }
+
+    /** Every DMRemediation in the informer's cache (empty before the controller starts, and on a standby replica). */
+    java.util.Collection<DMRemediation> cachedResources() {
+        return peers();
     }
 
     private List<DMRemediation> peers() {

@@ -4,6 +4,7 @@ import io.dmremediation.api.ActiveRemediation;
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.playbook.EngineTiming;
+import io.dmremediation.playbook.JobPodSettings;
 import io.dmremediation.playbook.PlaybookContext;
 import io.dmremediation.playbook.RemediationSettings;
 import io.dmremediation.policy.Settings;
@@ -13,11 +14,11 @@ import java.time.Clock;
 /** The long-lived parts a reconcile uses; one instance per operator process. */
 record OperatorServices(KubernetesClient client, Clock clock, DmConnections connections, SnapshotCache snapshots,
                         OperatorMetrics metrics, EventRecorder events, ClusterSlots slots, Playbooks playbooks,
-                        StatusWriter statusWriter, String jobImage, StepGate gate, PlaybookEdges edges,
-                        EngineTiming timing) {
+                        StatusWriter statusWriter, String jobImage, StepGate gate, JobPodSettings jobPod,
+                        PlaybookEdges edges, EngineTiming timing) {
 
     RemediationSettings remediationSettings(DMRemediation r) {
-        return SpecSettings.remediation(r.getSpec(), jobImage);
+        return SpecSettings.remediation(r.getSpec(), jobImage, jobPod);
     }
 
     /**
@@ -26,7 +27,10 @@ record OperatorServices(KubernetesClient client, Clock clock, DmConnections conn
      */
     PlaybookContext playbookContext(DMRemediation r, ClusterTarget target, ActiveRemediation a, Settings settings) {
         String url = a.masterUrl != null ? a.masterUrl : target.masterUrl();
-        DmMaster dm = connections.get(url);
+        // the cluster the spec names now, over TLS when it uses TLS; another one (the spec changed or became invalid
+        // mid-way) by its recorded address
+        DmMaster dm = target.key().equals(a.clusterKey) && target.masterUrl().equals(url) ? connections.of(r, target)
+                : connections.get(url);
         return new PlaybookContext(r, dm, edges.vault(r), edges.jobs(r), edges.pods(target), edges.downstream(r),
                 clock, settings, remediationSettings(r), url, Boolean.TRUE.equals(a.masterTrusted), timing);
     }

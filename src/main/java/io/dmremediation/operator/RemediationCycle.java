@@ -51,7 +51,7 @@ final class RemediationCycle {
         s.settings = own;
         s.target = ClusterTarget.of(s.resource);
         s.settings = own.withMaxConcurrentRemediations(Planner.ClusterLimit.of(s));
-        s.dm = s.services.connections().get(s.target.masterUrl());
+        s.dm = s.services.connections().of(s.resource, s.target);
         s.status.cluster = s.target.displayName();
         if (before.observedGeneration != null && before.observedGeneration != s.generation) {
             clearEscalations("the spec changed");

@@ -58,7 +58,8 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
             // everything the fix needs (credentials, table, rows, GTID) is checked while the task still runs
             .step(CHECK, BEFORE_STOP, (a, ctx) -> JobSteps.create(a, ctx, JobSpecs.precheckJobName(a.id),
                     () -> JobSpecs.downstreamJob(ctx.owner(), JobSpecs.precheckJobName(a.id), a.id, ctx.remediation(),
-                            "fix-checkpoint", fixArgs(a, "--check"))), WAIT_CHECK)
+                            "fix-checkpoint", fixArgs(a, "--check"), DownstreamTlsRequirement.forTask(ctx.dm(),
+                                    a.task))), WAIT_CHECK)
             .step(WAIT_CHECK, BEFORE_STOP, (a, ctx) -> JobSteps.await(a, ctx, JobSpecs.precheckJobName(a.id),
                     "the checkpoint fix check", r -> StepResult.done("the checkpoint fix check succeeded"),
                     why -> StepResult.fail("the checkpoint fix check: " + why)), SAVE_CONFIG)
@@ -72,7 +73,8 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
             .branches(WAIT_JOB, RUN_JOB, INSPECT)
             .step(INSPECT, STOPPED, (a, ctx) -> JobSteps.create(a, ctx, JobSpecs.inspectJobName(a.id),
                     () -> JobSpecs.downstreamJob(ctx.owner(), JobSpecs.inspectJobName(a.id), a.id, ctx.remediation(),
-                            "fix-checkpoint", fixArgs(a, "--inspect"))), WAIT_INSPECT, START_SAFE)
+                            "fix-checkpoint", fixArgs(a, "--inspect"), tlsOfStoppedTask(a, ctx))), WAIT_INSPECT,
+                    START_SAFE)
             .step(WAIT_INSPECT, STOPPED, FixSyncerCheckpointPlaybook::awaitInspect, START_SAFE, START_SAFE)
             .branches(WAIT_INSPECT, START_ORIGINAL)
             .step(START_SAFE, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
@@ -211,8 +213,13 @@ public final class FixSyncerCheckpointPlaybook implements Playbook {
             state(a).rewrite = Rewrite.NotApplied;
             return StepResult.next(START_ORIGINAL, "the resource is being deleted; the fix was not run");
         }
-        return JobSteps.create(a, ctx, name, () -> JobSpecs.checkpointJob(ctx.owner(), a.id, ctx.remediation(),
-                fixArgs(a, null)));
+        return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
+                "fix-checkpoint", fixArgs(a, null), tlsOfStoppedTask(a, ctx)));
+    }
+
+    /** The task is stopped (DM-master forgot it): whether it wants TLS is in the copy saved before the stop. */
+    private static boolean tlsOfStoppedTask(ActiveRemediation a, PlaybookContext ctx) {
+        return DownstreamTlsRequirement.requiredBy(ctx.vault().load(a, a.task).orElse(""));
     }
 
     private static StepResult awaitJob(ActiveRemediation a, PlaybookContext ctx) {

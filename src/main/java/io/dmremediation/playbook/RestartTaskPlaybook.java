@@ -55,7 +55,7 @@ public final class RestartTaskPlaybook implements Playbook {
     private static StepResult check(ActiveRemediation a, PlaybookContext ctx) {
         String name = JobSpecs.precheckJobName(a.id);
         return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
-                "check-downstream", List.of()));
+                "check-downstream", List.of(), DownstreamTlsRequirement.forTask(ctx.dm(), a.task)));
     }
 
     static StepResult awaitCheck(ActiveRemediation a, PlaybookContext ctx) {

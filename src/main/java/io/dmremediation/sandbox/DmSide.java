@@ -2,8 +2,11 @@ package io.dmremediation.sandbox;
 
 import io.dmremediation.sandbox.dmmaster.DmMasterSimulator;
 import io.dmremediation.sandbox.dmmaster.SourceSpec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The DM side of a world, the same whatever runs its Kubernetes: the DM-master simulator with DMCluster
@@ -63,6 +68,9 @@ public final class DmSide implements AutoCloseable {
             db.createUser(downstreamUser, downstreamPassword);
             sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
         }
+        if (b.dmMasterTls != null) {
+            sim.tls(b.dmMasterTls, true);
+        }
         this.dm = sim.build();
     }
 
@@ -114,6 +122,24 @@ public final class DmSide implements AutoCloseable {
                 .addToStringData("user", downstreamUser)
                 .addToStringData("password", downstreamPassword)
                 .build();
+    }
+
+    /** TiDB Operator's DMCluster resource (the operator reads it by name; it needs get on it). */
+    public static final ResourceDefinitionContext DMCLUSTER = new ResourceDefinitionContext.Builder()
+            .withGroup("pingcap.com").withVersion("v1alpha1").withKind("DMCluster").withPlural("dmclusters")
+            .withNamespaced(true).build();
+
+    /** The DMCluster TiDB Operator would hold for this world; the operator reads its spec.tlsCluster. */
+    public static GenericKubernetesResource dmCluster(String namespace, boolean tls) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("version", "v8.5.4");
+        spec.put("master", Map.of("replicas", 1, "baseImage", "pingcap/dm"));
+        spec.put("worker", Map.of("replicas", 2, "baseImage", "pingcap/dm"));
+        spec.put("tlsCluster", Map.of("enabled", tls));
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("pingcap.com/v1alpha1").withKind("DMCluster")
+                .withNewMetadata().withName(World.CLUSTER).withNamespace(namespace).endMetadata()
+                .addToAdditionalProperties("spec", spec).build();
     }
 
     /** Starts a task on the given sources, as a user would with dmctl start-task. */

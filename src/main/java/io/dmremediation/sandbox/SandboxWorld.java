@@ -24,6 +24,8 @@ public final class SandboxWorld implements World {
     public static final String NAMESPACE = "dm";
     /** The DM-master URL the operator derives from the DMCluster reference. */
     public static final String MASTER_URL = "http://" + CLUSTER + "-dm-master." + NAMESPACE + ":8261";
+    /** The same with TLS on the DMCluster (spec.tlsCluster.enabled). */
+    public static final String MASTER_URL_TLS = MASTER_URL.replaceFirst("^http:", "https:");
 
     private final KubeWorld kube;
     private final DmSide dmSide;
@@ -42,6 +44,7 @@ public final class SandboxWorld implements World {
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
         pods.create(2);
+        createDmCluster(b.dmMasterTls != null);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
         kube.client().resource(dmSide.downstreamSecret(NAMESPACE)).create();
     }
@@ -53,6 +56,12 @@ public final class SandboxWorld implements World {
     @Override
     public String namespace() {
         return NAMESPACE;
+    }
+
+    /** The DMCluster TiDB Operator would hold for this world; the operator reads its spec.tlsCluster. */
+    private void createDmCluster(boolean tls) {
+        kube.client().genericKubernetesResources(DmSide.DMCLUSTER).inNamespace(NAMESPACE)
+                .resource(DmSide.dmCluster(NAMESPACE, tls)).create();
     }
 
     /** The local directory that stands in for a PersistentVolumeClaim's volume. */
@@ -82,10 +91,11 @@ public final class SandboxWorld implements World {
                 .withRequestTimeout(options.dmRequestTimeout);
         String local = dmSide.dm().url();
         return OperatorRunner.Options.defaults(kube.client(), url -> DmMasterClients.connect(url, http))
+                .withTlsDmFactory((url, ctx) -> DmMasterClients.connect(url, http.withSslContext(ctx)))
                 .withServerSideApply(false)
                 .withNamespaces(java.util.Set.of(NAMESPACE))
                 .withJobImage("ghcr.io/dmremediation/dm-remediation-operator:sandbox")
-                .withAddressRewrite(url -> MASTER_URL.equals(url) ? local : url)
+                .withAddressRewrite(url -> MASTER_URL.equals(url) || MASTER_URL_TLS.equals(url) ? local : url)
                 .withTiming(TIMING);
     }
 
@@ -185,6 +195,16 @@ public final class SandboxWorld implements World {
         Duration dmRequestTimeout = Duration.ofSeconds(3);
         boolean gtidOnSource1 = false;
         String metaSchema;
+        javax.net.ssl.SSLContext dmMasterTls;
+
+        /**
+         * DM-master serves https with this context and requires client certificates signed by its CA, and the
+         * DMCluster says spec.tlsCluster.enabled: true (the client Secret is the caller's to create).
+         */
+        public Builder dmMasterTls(javax.net.ssl.SSLContext serverContext) {
+            this.dmMasterTls = serverContext;
+            return this;
+        }
 
         /** The tasks' meta schema; default: one of the world's own, so worlds sharing the database do not meet. */
         public Builder metaSchema(String schema) {

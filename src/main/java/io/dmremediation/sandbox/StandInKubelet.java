@@ -182,7 +182,8 @@ public final class StandInKubelet implements Kubelet, AutoCloseable {
         for (EnvVar v : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
             String value = resolve(v);
             if (value != null) {
-                env.put(v.getName(), "DMR_REPORT_FILE".equals(v.getName()) ? report.toString() : value);
+                // a path under a mounted volume (DOWNSTREAM_TLS_DIR) is the local directory behind it, as for args
+                env.put(v.getName(), "DMR_REPORT_FILE".equals(v.getName()) ? report.toString() : mapPath(value, mounts));
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -260,10 +261,44 @@ public final class StandInKubelet implements Kubelet, AutoCloseable {
             for (Volume v : volumes == null ? List.<Volume>of() : volumes) {
                 if (v.getName().equals(m.getName()) && v.getPersistentVolumeClaim() != null) {
                     mounts.put(m.getMountPath(), claimDirs.apply(v.getPersistentVolumeClaim().getClaimName()));
+                } else if (v.getName().equals(m.getName()) && v.getSecret() != null) {
+                    mounts.put(m.getMountPath(), secretVolume(job, v.getSecret()));
                 }
             }
         }
         return mounts;
+    }
+
+    /**
+     * A Secret volume as the kubelet lays it out: each listed key that the Secret has becomes a file; with
+     * {@code optional}, missing keys (or a missing Secret) are left out instead of failing the pod.
+     */
+    private Path secretVolume(Job job, io.fabric8.kubernetes.api.model.SecretVolumeSource source) {
+        try {
+            Files.createDirectories(scratch);
+            Path dir = Files.createTempDirectory(scratch, job.getMetadata().getName() + "-secret-");
+            Secret s = client.secrets().inNamespace(namespace).withName(source.getSecretName()).get();
+            Map<String, String> data = s == null || s.getData() == null ? Map.of() : s.getData();
+            List<io.fabric8.kubernetes.api.model.KeyToPath> items = source.getItems() == null ? List.of()
+                    : source.getItems();
+            for (io.fabric8.kubernetes.api.model.KeyToPath item : items) {
+                String encoded = data.get(item.getKey());
+                if (encoded == null && s != null && s.getStringData() != null && s.getStringData().get(item.getKey()) != null) {
+                    encoded = Base64.getEncoder().encodeToString(
+                            s.getStringData().get(item.getKey()).getBytes(StandardCharsets.UTF_8));
+                }
+                if (encoded == null) {
+                    if (!Boolean.TRUE.equals(source.getOptional())) {
+                        throw new IllegalStateException("Secret " + source.getSecretName() + " has no key " + item.getKey());
+                    }
+                    continue;
+                }
+                Files.write(dir.resolve(item.getPath()), Base64.getDecoder().decode(encoded));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A container path under a mounted volume becomes the local directory behind it. */

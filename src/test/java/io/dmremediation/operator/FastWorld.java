@@ -81,7 +81,8 @@ final class FastWorld {
         services = new OperatorServices(client, clock, new DmConnections(this::dmFor, u -> u),
                 new SnapshotCache(clock, Duration.ofMillis(1)), new OperatorMetrics(new SimpleMeterRegistry()),
                 new EventRecorder(client, clock), new ClusterSlots(), new Playbooks(), new StatusWriter(client),
-                "dmr:test", gate, new Edges(), io.dmremediation.playbook.EngineTiming.DEFAULT);
+                "dmr:test", gate, io.dmremediation.playbook.JobPodSettings.DEFAULTS, new Edges(),
+                io.dmremediation.playbook.EngineTiming.DEFAULT);
         reconciler = new DMRemediationReconciler(services);
     }
 

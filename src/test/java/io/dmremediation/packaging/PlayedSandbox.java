@@ -60,7 +60,8 @@ final class PlayedSandbox {
             world.startOperator(o -> new OperatorRunner.Options(recording, o.namespaces(),
                     OperatorRunner.LeaderElection.of(LEASE, SandboxWorld.NAMESPACE, IDENTITY, () -> { }),
                     o.dmFactory(), o.addressRewrite(), o.clock(), o.jobImage(), o.registry(), o.useServerSideApply(),
-                    o.snapshotMaxAge(), o.reconcileThreads(), o.stepGate(), o.timing()));
+                    o.snapshotMaxAge(), o.reconcileThreads(), o.stepGate(), o.jobPod(), o.workerPodSelector(),
+                    o.tlsDmFactory(), o.timing()));
             EveryPlaybook.play(world, what -> log(t0, what));
             return state;
         } catch (RuntimeException | Error e) {
