@@ -69,6 +69,8 @@ public final class ControlPlaneWorld implements World {
         for (String ns : List.of(namespace, operatorNamespace)) {
             cp.admin().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         }
+        cp.admin().genericKubernetesResources(DmSide.DMCLUSTER).inNamespace(namespace)
+                .resource(DmSide.dmCluster(namespace, false)).create();
         DmSide dm = null;
         String address = null;
         for (int attempt = 0; dm == null; attempt++) {
@@ -113,12 +115,28 @@ public final class ControlPlaneWorld implements World {
     }
 
     /**
-     * {@code kubectl apply -f crds/}, as the README installs the CRD (every world, so a test that changed the CRD
-     * leaves the next world the repository's); waits until the API serves it.
+     * The CRDs this world needs, the way the README's "manage it yourself" path ({@code crds.install=false}) applies
+     * ours: {@code kubectl apply --server-side -f crds/} (forcing field ownership: a test before may have installed
+     * it with the chart, whose helm then owns its fields), and TiDB Operator's DMCluster. Every world, so a test that
+     * changed the CRD leaves the next world the repository's. Waits until the API serves them.
      */
     static void applyCrds(Cli cli, KubernetesClient client) {
-        Cli.ok(cli.kubectl("apply", "-f", Tools.projectDir().resolve("crds").toString()), "kubectl apply -f crds/");
+        Cli.ok(cli.kubectl("apply", "--server-side", "--force-conflicts", "-f",
+                Tools.projectDir().resolve("crds").toString()), "kubectl apply --server-side -f crds/");
+        Cli.ok(cli.kubectl("apply", "--server-side", "-f", Tools.projectDir().resolve("src/test/resources/tidb-operator")
+                .toString()), "kubectl apply (TiDB Operator's DMCluster CRD)");
         awaitEstablished(client, "dmremediations.dmremediation.io");
+        awaitEstablished(client, "dmclusters.pingcap.com");
+    }
+
+    /**
+     * Deletes our CRD (and so every DMRemediation) and waits until it is gone: a cluster as the README's install
+     * finds it, where the chart's CRD template may create it. Only while no world runs.
+     */
+    public static void removeCrd(KubernetesClient client) {
+        client.apiextensions().v1().customResourceDefinitions().withName("dmremediations.dmremediation.io").delete();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.apiextensions().v1()
+                .customResourceDefinitions().withName("dmremediations.dmremediation.io").get() == null);
     }
 
     static void awaitEstablished(KubernetesClient client, String crd) {
@@ -180,17 +198,33 @@ public final class ControlPlaneWorld implements World {
     }
 
     /**
-     * {@code helm install} of the chart into this world's operator namespace with the given {@code --set} values
-     * (none: the chart's defaults, as the README installs it), then waits until every replica is ready.
+     * {@code helm install} of the chart into this world's operator namespace with {@code crds.install=false} (the
+     * world applied the CRD: {@link #applyCrds}) and the given {@code --set} values, then waits until every replica
+     * is ready.
      */
     public void install(String... sets) {
+        List<String> all = new ArrayList<>(List.of("crds.install=false"));
+        all.addAll(List.of(sets));
+        installWith(all);
+    }
+
+    /**
+     * {@code helm install} with the chart's defaults, CRD included, as the README installs it: first
+     * {@link #removeCrd} (this world's DMRemediations go with it), as the chart creates the CRD only where there is
+     * none.
+     */
+    public void installAsTheReadme() {
+        removeCrd(cp.admin());
+        installWith(List.of());
+    }
+
+    private void installWith(List<String> sets) {
         if (installed) {
             throw new IllegalStateException("the operator is installed already");
         }
-        // as the README: the CRD went in with kubectl apply -f crds/ (applyCrds), so helm leaves it alone
         List<String> args = new ArrayList<>(List.of("install", RELEASE,
                 Tools.projectDir().resolve("helm").resolve("dm-remediation-operator").toString(),
-                "--namespace", operatorNamespace, "--skip-crds"));
+                "--namespace", operatorNamespace));
         for (String s : sets) {
             args.add("--set");
             args.add(s);

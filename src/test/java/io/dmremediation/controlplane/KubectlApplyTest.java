@@ -41,6 +41,15 @@ class KubectlApplyTest {
     static ControlPlane cp;
     static Cli cli;
 
+    /** Some tests here remove the CRD to start from a cluster without it; the others need it. */
+    @org.junit.jupiter.api.BeforeEach
+    void theCrdIsThere() {
+        if (cp.admin().apiextensions().v1().customResourceDefinitions().withName("dmremediations.dmremediation.io")
+                .get() == null) {
+            ControlPlaneWorld.applyCrds(cli, cp.admin());
+        }
+    }
+
     @BeforeAll
     static void controlPlane() {
         cp = ControlPlane.shared();
@@ -49,23 +58,29 @@ class KubectlApplyTest {
                 .createOr(r -> r.update());
     }
 
+    /** The README's way to manage the CRD without the chart ({@code crds.install=false}), on a cluster without it. */
     @Test
     void theCrdsApplyAndTheApiServesThem() {
-        String out = Cli.ok(cli.kubectl("apply", "-f", Tools.projectDir().resolve("crds").toString()), "apply crds/");
+        ControlPlaneWorld.removeCrd(cp.admin());
+        String out = Cli.ok(cli.kubectl("apply", "--server-side", "-f", Tools.projectDir().resolve("crds").toString()),
+                "kubectl apply --server-side -f crds/");
         assertThat(out).matches("(?s)customresourcedefinition.apiextensions.k8s.io/dmremediations.dmremediation.io "
-                + "(created|configured|unchanged)\\s*");
+                + "serverside-applied\\s*");
         ControlPlaneWorld.awaitEstablished(cp.admin(), "dmremediations.dmremediation.io");
         String line = Cli.ok(cli.kubectl("api-resources", "--api-group=dmremediation.io"), "api-resources").lines()
                 .filter(l -> l.startsWith("dmremediations ")).findFirst().orElse("");
         assertThat(line.strip().split("\\s+")).containsExactly("dmremediations", "dmr", "dmremediation.io/v1alpha1",
                 "true", "DMRemediation");
-        // the server publishes the schema (OpenAPI v3): explain reads the CRD's descriptions
+        // the server publishes the schema (OpenAPI v3): explain reads the CRD's descriptions, a moment after the
+        // CRD is Established (the OpenAPI aggregation runs behind it)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                cli.kubectl("explain", "dmr.spec.policies.invalidConnection").exitCode() == 0);
         String explain = Cli.ok(cli.kubectl("explain", "dmr.spec.policies.invalidConnection"), "explain");
         assertThat(explain).contains("maxAttempts").contains("waitForAutoResume");
     }
 
     /**
-     * The README's Install block, its kubectl and helm lines as written (the image built and pushed before is
+     * The README's Install block on a cluster without the CRD, its kubectl and helm lines as written (the image built and pushed before is
      * {@code ghcr.io/dmremediation/dm-remediation-operator:0.1.0} here): each succeeds, and the chart's objects are
      * there. No kubelet runs that namespace's pods; the operator running from the chart is
      * OperatorOnControlPlaneTest's.
@@ -88,8 +103,10 @@ class KubectlApplyTest {
                 commands.add(args);
             }
         }
-        assertThat(commands).extracting(c -> c.get(0) + " " + c.get(1)).containsSubsequence("kubectl apply",
-                "helm install", "kubectl get");
+        assertThat(commands).extracting(c -> c.get(0) + " " + c.get(1)).containsSubsequence("helm install",
+                "kubectl apply", "kubectl get");
+        // a cluster as the README finds it: no CRD yet (the chart brings it)
+        ControlPlaneWorld.removeCrd(cp.admin());
         try {
             for (List<String> c : commands) {
                 String[] args = c.subList(1, c.size()).toArray(String[]::new);
@@ -107,6 +124,33 @@ class KubectlApplyTest {
                 cli.kubectl("delete", "-f", Tools.projectDir().resolve("examples").resolve(f).toString(),
                         "--ignore-not-found", "--wait=false");
             }
+        }
+    }
+
+    /**
+     * The CRD the chart installed stays after {@code helm uninstall} (resource policy keep) and belongs to that
+     * release: the same release in the same namespace installs again, any other is refused (helm's ownership
+     * check) until it leaves the CRD to the user ({@code crds.install=false}).
+     */
+    @Test
+    void aKeptCrdBelongsToItsRelease() {
+        String chart = Tools.projectDir().resolve("helm").resolve("dm-remediation-operator").toString();
+        ControlPlaneWorld.removeCrd(cp.admin());
+        try {
+            Cli.ok(cli.helm("install", "keeper", chart, "-n", "crd-owner", "--create-namespace"), "first install");
+            Cli.ok(cli.helm("uninstall", "keeper", "-n", "crd-owner"), "uninstall");
+            assertThat(cp.admin().apiextensions().v1().customResourceDefinitions()
+                    .withName("dmremediations.dmremediation.io").get()).as("kept").isNotNull();
+            Cli.ok(cli.helm("install", "keeper", chart, "-n", "crd-owner"), "the same release again");
+            Cli.ok(cli.helm("uninstall", "keeper", "-n", "crd-owner"), "uninstall");
+            var other = cli.helm("install", "another", chart, "-n", "crd-owner");
+            assertThat(other.exitCode()).as("another release with the chart's CRD").isNotZero();
+            assertThat(other.stderr()).contains("dmremediations.dmremediation.io").contains("cannot be imported");
+            Cli.ok(cli.helm("install", "another", chart, "-n", "crd-owner", "--set", "crds.install=false"),
+                    "another release that leaves the CRD alone");
+        } finally {
+            cli.helm("uninstall", "keeper", "-n", "crd-owner");
+            cli.helm("uninstall", "another", "-n", "crd-owner");
         }
     }
 
@@ -166,7 +210,9 @@ class KubectlApplyTest {
                 assertThat(at(back, path)).as("stored as sent").isEqualTo(new ObjectMapper().readTree(json));
             } else {
                 assertThat(run.exitCode()).as("kubectl apply of %s = %s must fail", path, json).isNotZero();
-                assertThat(run.stderr()).as("the error names the field").contains(path);
+                // the schema names the field's path; a CEL rule names the object it sits on, its message the field
+                assertThat(run.stderr()).as("the error names the field").contains(
+                        by == EveryFieldRejectedTest.Rejection.SCHEMA ? path : path.substring(path.lastIndexOf('.') + 1));
                 assertThat(stored).as("nothing stored").isNull();
             }
         } finally {

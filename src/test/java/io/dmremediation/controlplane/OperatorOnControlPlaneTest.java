@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's install on a real control plane — {@code kubectl apply -f crds/}, then {@code helm install} of the
- * chart with its defaults (a ClusterRole over every namespace, two replicas with leader election) — and the operator,
+ * The README's install on a real control plane — {@code helm install} of the chart with its defaults (the CRD, a
+ * ClusterRole over every namespace, two replicas with leader election) — and the operator,
  * in its own JVMs as the chart's ServiceAccount, playing every playbook ({@link EveryPlaybook}). Then:
  * <ul>
  *   <li>kubectl prints what the README shows ({@code get dmr}, {@code -o wide}, {@code describe}, {@code get events});
@@ -52,8 +52,8 @@ class OperatorOnControlPlaneTest {
         long t0 = System.nanoTime();
         world = ControlPlaneWorld.start(SandboxWorld.builder());
         audit = AuditLog.from(world.controlPlane());
-        // the README's helm install: the chart's defaults
-        world.install();
+        // the README's helm install: the chart's defaults, the CRD from the chart
+        world.installAsTheReadme();
         System.out.printf("OperatorOnControlPlaneTest: operator installed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         serviceAccount = "system:serviceaccount:" + world.operatorNamespace() + ":" + ControlPlaneWorld.FULLNAME;
         EveryPlaybook.play(world, what -> System.out.printf("OperatorOnControlPlaneTest: %s after %d ms%n", what,

@@ -605,7 +605,51 @@ final class PodWorker {
             }
             return local;
         }
+        if (v.getSecret() != null) {
+            var src = v.getSecret();
+            Secret secret = kubelet.client().secrets().inNamespace(namespace).withName(src.getSecretName()).get();
+            Map<String, String> data = new HashMap<>();
+            if (secret != null && secret.getData() != null) {
+                secret.getData().forEach((k, b64) -> data.put(k, new String(Base64.getDecoder().decode(b64),
+                        StandardCharsets.UTF_8)));
+            }
+            project(v.getName(), secret != null, data, src.getItems(), Boolean.TRUE.equals(src.getOptional()), local);
+            return local;
+        }
+        if (v.getConfigMap() != null) {
+            var src = v.getConfigMap();
+            ConfigMap cm = kubelet.client().configMaps().inNamespace(namespace).withName(src.getName()).get();
+            project(v.getName(), cm != null, cm == null || cm.getData() == null ? Map.of() : cm.getData(),
+                    src.getItems(), Boolean.TRUE.equals(src.getOptional()), local);
+            return local;
+        }
         throw new NotYet("CreateContainerConfigError", "the stand-in kubelet cannot mount volume " + v.getName());
+    }
+
+    /**
+     * A Secret's or ConfigMap's keys as files, as the kubelet lays them out: every key, or only the listed items
+     * under their paths. Missing (the object, or a listed key) is an error the pod waits on, unless the volume is
+     * optional: then what is there is laid out and the rest left away.
+     */
+    private static void project(String volume, boolean exists, Map<String, String> data,
+                                List<io.fabric8.kubernetes.api.model.KeyToPath> items, boolean optional, Path dir) {
+        if (!exists && !optional) {
+            throw new NotYet("CreateContainerConfigError", "volume " + volume + ": its source does not exist");
+        }
+        if (items == null || items.isEmpty()) {
+            data.forEach((k, value) -> write(dir.resolve(k), value));
+            return;
+        }
+        for (var item : items) {
+            String value = data.get(item.getKey());
+            if (value == null) {
+                if (!optional) {
+                    throw new NotYet("CreateContainerConfigError", "volume " + volume + ": no key " + item.getKey());
+                }
+                continue;
+            }
+            write(dir.resolve(item.getPath()), value);
+        }
     }
 
     /** A token for the pod's service account, bound to the pod, as the kubelet requests it for the projected volume. */

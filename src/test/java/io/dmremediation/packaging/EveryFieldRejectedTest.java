@@ -32,12 +32,12 @@ public class EveryFieldRejectedTest {
                 schema("spec.cluster", "null"),
                 schema("spec.cluster.dmClusterRef.name", "\"Not_A_Name\""),
                 schema("spec.cluster.dmClusterRef.name", "42"),
-                operator("spec.cluster.masterAddress", "\"http://also-set:8261\""),
+                cel("spec.cluster.masterAddress", "\"http://also-set:8261\""),
                 schema("spec.tasks", "\"orders\""),
-                operator("spec.tasks", "[\"orders\", \"orders\"]"),
+                schema("spec.tasks", "[\"orders\", \"orders\"]"),
                 schema("spec.tasks", "[\"bad name\"]"),
                 schema("spec.pollInterval", "\"10\""),
-                operator("spec.pollInterval", "\"100ms\""),
+                cel("spec.pollInterval", "\"100ms\""),
                 schema("spec.paused", "\"yes\""),
                 schema("spec.dryRun", "1"),
                 schema("spec.downstream.secretRef", "null"),
@@ -63,12 +63,12 @@ public class EveryFieldRejectedTest {
                 schema("spec.backoff.initial", "\"soon\""),
                 schema("spec.backoff.factor", "0.5"),
                 schema("spec.backoff.factor", "11"),
-                operator("spec.backoff.max", "\"1s\""),
+                cel("spec.backoff.max", "\"1s\""),
                 schema("spec.healthyResetAfter", "\"10 minutes\""),
-                operator("spec.verifyTimeout", "\"1s\""),
+                cel("spec.verifyTimeout", "\"1s\""),
                 schema("spec.maxConcurrentRemediations", "0"),
                 schema("spec.maxConcurrentRemediations", "1000"),
-                operator("spec.jobs.deadline", "\"1s\""),
+                cel("spec.jobs.deadline", "\"1s\""),
                 schema("spec.jobs.ttlAfterFinished", "\"forever\""),
                 schema("spec.unknownField", "true"));
     }
@@ -91,6 +91,10 @@ public class EveryFieldRejectedTest {
 
     static Arguments schema(String path, String json) {
         return Arguments.of(path, json, Rejection.SCHEMA);
+    }
+
+    static Arguments cel(String path, String json) {
+        return Arguments.of(path, json, Rejection.CEL);
     }
 
     static Arguments operator(String path, String json) {
