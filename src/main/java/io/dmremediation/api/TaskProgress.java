@@ -41,6 +41,9 @@ public class TaskProgress {
 
     public java.util.Map<String, String> runningFrom = new java.util.LinkedHashMap<>();
 
+    @JsonPropertyDescription("Per source: the upstream's position when the restarted subtask was first seen running.")
+    public java.util.Map<String, String> runningMaster = new java.util.LinkedHashMap<>();
+
     public TaskProgress() {
     }
 

@@ -35,7 +35,7 @@ public final class RestartTaskPlaybook implements Playbook {
             .step(START, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
                     (task, saved) -> saved, TaskLifecycle.ORIGINAL), VERIFY_RUNNING)
             .step(VERIFY_RUNNING, RUNNING, (a, ctx) -> TaskLifecycle.verifyRunning(a, ctx, tasks(a),
-                    "task " + a.task + " runs again"), null)
+                    "task " + a.task + " runs again", true), null)
             .build();
 
     @Override

@@ -26,6 +26,15 @@ public final class TaskLifecycle {
     static final Duration RECHECK = Duration.ofSeconds(1);
     /** How long a restarted task must keep running before it counts as running again. */
     static final Duration STABLE = Duration.ofSeconds(3);
+    /**
+     * How long a restarted subtask whose upstream wrote nothing must run without errors to count as running though
+     * its position shows no move. DM's status shows the flushed checkpoint, and the syncer flushes only while it
+     * handles jobs, at most every checkpoint-flush-interval (30 s by default): pingcap/tiflow:dm/syncer/status.go:31,
+     * dm/syncer/syncer.go:1097-1123, dm/config/task.go:105@v8.5.4. A syncer that handled any job in this window
+     * would have moved; one that did not had nothing to apply, which Running without errors proves as far as DM
+     * can show it. The real-DM suite met this on an idle task (docs/real-dm-checks.md).
+     */
+    public static final Duration IDLE_PROOF = Duration.ofSeconds(40);
     public static final String ORIGINAL = "Original";
     public static final String SAFE_MODE = "SafeMode";
 
@@ -101,6 +110,7 @@ public final class TaskLifecycle {
                 p.start = null;
                 p.runningSince.clear();
                 p.runningFrom.clear();
+                p.runningMaster.clear();
             }
             if (p.stop == ActionState.Sent || p.stop == ActionState.Confirmed) {
                 continue;
@@ -208,6 +218,17 @@ public final class TaskLifecycle {
      * synced). A subtask paused with errors again is a failure at once.
      */
     static StepResult verifyRunning(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String success) {
+        return verifyRunning(a, ctx, tasks, success, false);
+    }
+
+    /**
+     * As {@link #verifyRunning(ActiveRemediation, PlaybookContext, List, String)}; with {@code idleCounts} a subtask
+     * whose upstream did not move since it was first seen running counts as running after {@link #IDLE_PROOF}. Only
+     * for playbooks that leave the checkpoints as they were: after a rewind the replay itself must be seen, or
+     * safe-mode would be restored before the replayed events are past.
+     */
+    static StepResult verifyRunning(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String success,
+            boolean idleCounts) {
         DmSnapshot snapshot = ctx.dm().status(tasks);
         List<String> waiting = new ArrayList<>();
         for (String task : tasks) {
@@ -221,7 +242,7 @@ public final class TaskLifecycle {
                     return StepResult.fail("task " + task + " paused again on source " + st.source() + ": "
                             + shorten(st.errors().get(0).text()));
                 }
-                if (!runsAndMoves(progress(a, task), ctx, st)) {
+                if (!runsAndMoves(progress(a, task), ctx, st, idleCounts)) {
                     waiting.add(task + "/" + st.source() + " (" + st.stage().dmName() + ")");
                 }
             }
@@ -240,7 +261,7 @@ public final class TaskLifecycle {
      * Running without errors for {@link #STABLE} (DM may show Running for a moment before the next failure), and
      * either synced or with its position moved since first seen running.
      */
-    private static boolean runsAndMoves(TaskProgress p, PlaybookContext ctx, Subtask st) {
+    private static boolean runsAndMoves(TaskProgress p, PlaybookContext ctx, Subtask st, boolean idleCounts) {
         if (st.stage() == Stage.FINISHED) {
             return true;
         }
@@ -248,18 +269,24 @@ public final class TaskLifecycle {
         if (st.stage() != Stage.RUNNING || !st.errors().isEmpty()) {
             p.runningSince.remove(source);
             p.runningFrom.remove(source);
+            p.runningMaster.remove(source);
             return false;
         }
         String position = st.sync() == null ? "" : String.valueOf(st.sync().syncerBinlog());
+        String master = st.sync() == null ? "" : String.valueOf(st.sync().masterBinlog());
         if (!p.runningSince.containsKey(source)) {
             p.runningSince.put(source, ctx.now().toString());
             p.runningFrom.put(source, position);
+            p.runningMaster.put(source, master);
             return false;
         }
-        boolean stable = !Instant.parse(p.runningSince.get(source)).plus(STABLE).isAfter(ctx.now());
+        Instant since = Instant.parse(p.runningSince.get(source));
+        boolean stable = !since.plus(STABLE).isAfter(ctx.now());
         boolean progressing = st.sync() == null || st.sync().synced()
                 || !position.equals(p.runningFrom.getOrDefault(source, ""));
-        return stable && progressing;
+        boolean idle = idleCounts && st.sync().masterBinlog() != null
+                && master.equals(p.runningMaster.get(source)) && !since.plus(IDLE_PROOF).isAfter(ctx.now());
+        return stable && (progressing || idle);
     }
 
     static Duration elapsed(ActiveRemediation a, PlaybookContext ctx) {
