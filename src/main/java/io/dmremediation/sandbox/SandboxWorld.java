@@ -33,12 +33,14 @@ import java.util.function.UnaryOperator;
 
 /**
  * The in-process world the sandbox, the tests and the benchmarks share: a Kubernetes API (fabric8's mock server
- * in CRUD mode, CRD installed), the DM-worker pods of DMCluster {@value #CLUSTER} as TiDB Operator lays them out,
+ * in CRUD mode, CRD installed), the DM-worker pods of DMCluster {@value #CLUSTER} as TiDB Operator lays them out
+ * (two bound to a source each and, by default, a spare one),
  * the DM-master simulator, an embedded MariaDB downstream with real {@code dm_meta} tables, the stand-in kubelet
  * that runs repair Jobs, and the real operator against all that.
  *
  * <p>Sources: {@value #SOURCE_1} bound to worker 0 reads the upstream directly; {@value #SOURCE_2} bound to worker 1
- * runs a relay log in {@code /var/lib/dm-worker/relay} on that worker's volume.
+ * runs a relay log in {@code /var/lib/dm-worker/relay} on the volume of the worker it is bound to (its config's
+ * {@code enable-relay: true}, or worker 1 as a named relay worker: {@link Builder#relayMode}).
  */
 public final class SandboxWorld implements AutoCloseable {
 
@@ -75,6 +77,7 @@ public final class SandboxWorld implements AutoCloseable {
         this.metaSchema = b.metaSchema != null ? b.metaSchema : "dm_meta_" + randomToken(3);
         String w0 = DmWorkerPods.podName(CLUSTER, 0);
         String w1 = DmWorkerPods.podName(CLUSTER, 1);
+        String w2 = DmWorkerPods.podName(CLUSTER, 2);
         DmMasterSimulator.Builder sim = DmMasterSimulator.builder()
                 .openApi(b.openApi)
                 .version(b.version)
@@ -86,17 +89,23 @@ public final class SandboxWorld implements AutoCloseable {
                 .checkpointFlushInterval(b.flush)
                 .worker(w0, w0 + "." + CLUSTER + "-dm-worker-peer:8262")
                 .worker(w1, w1 + "." + CLUSTER + "-dm-worker-peer:8262")
+                .keepaliveTtl(b.keepaliveTtl, b.keepaliveTtl)
                 .source(SourceSpec.source(SOURCE_1).boundTo(w0).enableGtid(b.gtidOnSource1)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
                         .tables("shop.orders", "shop.items", "shop.customers"))
-                .source(SourceSpec.source(SOURCE_2).boundTo(w1).enableRelay(true)
-                        .relayDir(claimDir(DmWorkerPods.claimName(w1)).resolve("relay"), b.relayDirOfSource2)
+                .source(relayMode(SourceSpec.source(SOURCE_2).boundTo(w1), b.relayMode, w1)
+                        .relayBinlogName("mysql-bin.000001")
+                        .relayDirPerWorker(w -> claimDir(DmWorkerPods.claimName(w)).resolve("relay"), b.relayDirOfSource2)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
                         .tables("crm.accounts", "crm.contacts"));
+        if (b.spareWorker) {
+            // a free DM-worker: DM-master binds a source whose worker went away to it at once (dm-facts §7.4)
+            sim.worker(w2, w2 + "." + CLUSTER + "-dm-worker-peer:8262");
+        }
         if (db != null) {
             db.createUser(downstreamUser, downstreamPassword);
             sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
@@ -104,7 +113,7 @@ public final class SandboxWorld implements AutoCloseable {
         this.dm = sim.build();
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
-        pods.create(2);
+        pods.create(b.spareWorker ? 3 : 2);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
         kube.client().resource(new SecretBuilder()
                 .withNewMetadata().withName(DOWNSTREAM_SECRET).withNamespace(NAMESPACE).endMetadata()
@@ -117,6 +126,18 @@ public final class SandboxWorld implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** How source {@value #SOURCE_2} runs its relay (dm-facts §7.1). */
+    public enum RelayMode {
+        /** {@code enable-relay: true} in the source config: the bound worker, whichever it is, runs the relay. */
+        SOURCE_CONFIG,
+        /** {@code start-relay -s mysql-02 basic-dm-worker-1}: a named relay worker (the bound one). */
+        NAMED_WORKER
+    }
+
+    private static SourceSpec relayMode(SourceSpec spec, RelayMode mode, String worker) {
+        return mode == RelayMode.SOURCE_CONFIG ? spec.enableRelay(true) : spec.relayWorkers(worker);
     }
 
     /** The local directory that stands in for a PersistentVolumeClaim's volume. */
@@ -321,6 +342,24 @@ public final class SandboxWorld implements AutoCloseable {
         Duration dmRequestTimeout = Duration.ofSeconds(3);
         boolean gtidOnSource1 = false;
         String metaSchema;
+        RelayMode relayMode = RelayMode.SOURCE_CONFIG;
+        boolean spareWorker = true;
+        Duration keepaliveTtl = Duration.ofSeconds(60);
+
+        /** How {@value #SOURCE_2} runs its relay; default {@code enable-relay: true} in its source config. */
+        public Builder relayMode(RelayMode mode) {
+            this.relayMode = mode;
+            return this;
+        }
+
+        /**
+         * A third DM-worker, {@code basic-dm-worker-2}, bound to nothing (default on): what DM-master binds a source
+         * to when its worker goes away.
+         */
+        public Builder spareWorker(boolean on) {
+            this.spareWorker = on;
+            return this;
+        }
 
         /** The tasks' meta schema; default: one of the world's own, so worlds sharing the database do not meet. */
         public Builder metaSchema(String schema) {

@@ -50,7 +50,7 @@ class ClientAgainstSimulatorTest {
                 .worker(W0).worker(W1)
                 .source(SourceSpec.source("mysql-01").boundTo(W0).binlogFile("mysql-bin.000001", 1 << 20)
                         .binlogFile("mysql-bin.000002", 1 << 20))
-                .source(SourceSpec.source("mysql-02").boundTo(W1).enableRelay(true)
+                .source(SourceSpec.source("mysql-02").boundTo(W1).enableRelay(true).relayBinlogName("mysql-bin.000001")
                         .binlogFile("mysql-bin.000001", 1 << 20).binlogFile("mysql-bin.000002", 1 << 20))
                 .build();
     }

@@ -17,7 +17,12 @@ final class Subtask {
     final String task;
     final String source;
     /** Reads the relay log ({@code binlogType "local"}) rather than the upstream ({@code "remote"}). */
-    final boolean readsRelay;
+    boolean readsRelay;
+    /** A relay read failed and the syncer reads the upstream until its stream is opened again (§5.3). */
+    boolean fellBackToRemote;
+    /** A connection error DM retries in-process; the subtask pauses with it when the retries run out (§5.2). */
+    ProcessError retryingError;
+    long retryingUntilNanos;
     final Backoff backoff;
 
     SimStage stage = SimStage.NEW;

@@ -194,6 +194,19 @@ final class UpstreamBinlog {
         }
     }
 
+    /** {@code PURGE BINARY LOGS TO 'file'}: the files before it are gone from the upstream. */
+    void purgeBefore(String file) {
+        int i = index(file);
+        if (i <= 0) {
+            return;
+        }
+        for (String gone : new ArrayList<>(names.subList(0, i))) {
+            sizes.remove(gone);
+            genuine.remove(gone);
+        }
+        names.subList(0, i).clear();
+    }
+
     void grow(long bytes) {
         String last = names.get(names.size() - 1);
         sizes.put(last, size(last) + bytes);
