@@ -38,6 +38,20 @@ public final class DownstreamSecret {
         return Optional.empty();
     }
 
+    /** Where the Secret's credentials lead: host, port (default 4000) and user, no password. */
+    public Optional<DownstreamMatch.Endpoint> endpoint(String name) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) {
+            return Optional.empty();
+        }
+        Optional<String> host = value(s, "host");
+        Optional<String> user = value(s, "user");
+        if (host.isEmpty() || user.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DownstreamMatch.Endpoint(host.get(), value(s, "port").orElse("4000"), user.get()));
+    }
+
     public Optional<String> password(String name) {
         Secret s = client.secrets().inNamespace(namespace).withName(name).get();
         return s == null ? Optional.empty() : value(s, "password");

@@ -1,62 +1,77 @@
 package io.dmremediation.playbook;
 
 import io.dmremediation.api.ActiveRemediation;
-import io.dmremediation.diagnosis.Diagnosis;
-import io.dmremediation.diagnosis.ErrorClass;
 import io.dmremediation.diagnosis.Remedy;
+import io.dmremediation.dm.DmErrorReplyException;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
 import io.dmremediation.domain.Stage;
 import io.dmremediation.domain.Subtask;
-import io.dmremediation.domain.Worker;
+import io.dmremediation.domain.Unit;
 import io.dmremediation.playbook.StepResult.Outcome;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The FAQ's fix for a binlog file over 4 GB in the relay unit: stop the source's tasks and its relay, set
- * {@code binlog-pos = 4} in the current relay sub-directory's {@code relay.meta} (a Job on the worker's node with
- * the worker's volume, after a backup), restart the DM-worker so it re-pulls the file, resume relay and tasks.
+ * A binlog file over 4 GiB in the relay unit, fixed the way DM's own code lets it be fixed on DM v5.4 … v8.5 (and
+ * after), in both relay modes, whatever worker the source is bound to (dm-facts §7.1-7.4; step table in
+ * {@code docs/fix-relay-meta.md}):
+ * <ol>
+ *   <li>the relay is turned off with the call its mode takes ({@link RelayControl}); DM closes the relay unit and
+ *       re-initialises the source's subtasks, which now read the upstream directly;</li>
+ *   <li>the running tasks read the big file from the upstream and move past it;</li>
+ *   <li>the relay is turned on again; DM starts it at the subtasks' minimum checkpoint, which is now after the big
+ *       file, so it finds relay.meta outdated, purges the relay dir and pulls from that file: the big file is never
+ *       pulled into the relay again.</li>
+ * </ol>
+ * Why not the FAQ's edit: with the file in the relay dir DM's recovery undoes an edit to (same file, 4); without it a
+ * re-pull from 4 fails at 4 GiB again; DM's documented procedure needs the upstream file copied in by hand. No
+ * relay.meta is written, no DM-worker is restarted (a restart would move the source to a spare worker, §7.4).
  *
- * <p>Stopping mechanism: DM's own relay control through DM-master's OpenAPI ({@code relay/disable|enable}, DM 6+;
- * {@code stop-relay|start-relay}, DM 5.3/5.4) — DM then writes nothing to the relay directory while the Job edits
- * it — and the worker restart by deleting its pod (the StatefulSet re-creates it). Without OpenAPI the playbook
- * refuses before touching anything. Tasks are stopped with stop-task after their configs are saved.
+ * <p>Tasks paused by an error that still need the file cannot read past it: they are stopped for the detour (config
+ * saved, the downstream credentials checked first, refused when the task writes elsewhere) and started again after.
+ * A task a person paused is never stopped: if it still needs the file the playbook refuses. Finished tasks and tasks
+ * past the file are left alone. Every refusal comes before the first stop, with the manual procedure.
  */
 public final class FixRelayMetaPlaybook implements Playbook {
 
     static final String PREPARE = "Prepare";
+    static final String CHECK = "CheckCredentials";
+    static final String WAIT_CHECK = "WaitCredentialsCheck";
+    static final String CHECK_FAILED = "CredentialsRefused";
     static final String SAVE_CONFIGS = "SaveConfigs";
-    static final String STOP_TASKS = "StopTasks";
-    static final String DISABLE_RELAY = "DisableRelay";
-    static final String VERIFY_STOPPED = "VerifyStopped";
-    static final String RUN_JOB = "RunFixJob";
-    static final String WAIT_JOB = "WaitFixJob";
-    static final String RESTART_WORKER = "RestartWorker";
-    static final String WAIT_WORKER = "WaitWorker";
-    static final String ENABLE_RELAY = "EnableRelay";
-    static final String START_TASKS = "StartTasks";
-    static final String VERIFY = "VerifyRelayAndTasks";
-    static final String RECOVER_RELAY = "RecoverEnableRelay";
+    static final String STOP_HELD = "StopHeldTasks";
+    static final String VERIFY_HELD = "VerifyHeldStopped";
+    static final String RELAY_OFF = "RelayOff";
+    static final String VERIFY_RELAY_OFF = "VerifyRelayOff";
+    static final String READ_PAST = "ReadPastBigFile";
+    static final String RELAY_ON = "RelayOn";
+    static final String VERIFY_RELAY_ON = "VerifyRelayOn";
+    static final String START_HELD = "StartHeldTasks";
+    static final String VERIFY = "VerifyStages";
+    static final String RECOVER_RELAY = "RecoverRelayOn";
     static final String RECOVER_TASKS = "RecoverStartTasks";
 
     static final String TASKS = "tasks";
-    static final String WORKER = "worker";
-    static final String POD = "pod";
-    static final String POD_UID = "podUid";
-    static final String NODE = "node";
-    static final String CLAIM = "claim";
-    static final String RELAY_DIR = "relayDir";
-    static final String SUB_DIR = "relaySubDir";
+    static final String READERS = "readers";
+    static final String HELD = "held";
+    static final String PERSON_PAUSED = "personPaused";
+    static final String MODE = "relayMode";
+    static final String RELAY_WORKERS = "relayWorkers";
     static final String FILE = "binlogFile";
     static final String FAILURE = "failure";
-    static final String SYNCER_TOO = "syncerCheckpointsToo";
+    static final String OFF_ISSUED = "relayOffIssued";
+    static final String ON_ISSUED = "relayOnIssued";
+    static final String STARTED_FROM = "relayStartedFrom";
+    static final String PROGRESS = "readProgress";
+    static final String PROGRESS_AT = "readProgressAt";
+    static final String RELAY_RUNNING_SINCE = "relayRunningSince";
     static final String ROUND = "relay";
 
     @Override
@@ -71,120 +86,129 @@ public final class FixRelayMetaPlaybook implements Playbook {
 
     @Override
     public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> tasks = Facts.list(a, TASKS);
+        List<String> held = Facts.list(a, HELD);
+        String check = JobSpecs.precheckJobName(a.id);
         return switch (a.step) {
             case PREPARE -> prepare(a, ctx);
-            case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP_TASKS);
-            case STOP_TASKS -> {
-                if (tasks.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t))
-                        && !Fence.errorStillThere(a, ctx.dm().status(tasks))) {
+            // held tasks are started again with the Secret's password (DM hides its copy): prove it works first
+            case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
+                    ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
+            case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK,
+                    held.isEmpty() ? RELAY_OFF : SAVE_CONFIGS, CHECK_FAILED, "checkReport", FAILURE);
+            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, RestartTaskPlaybook.nothingChanged(
+                    Facts.get(a, FAILURE).orElse("the check failed")));
+            case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, held, STOP_HELD);
+            case STOP_HELD -> {
+                if (held.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t)) && !relayErrorStillThere(a, ctx)) {
                     yield StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
                             + " cleared before the fix; nothing was changed");
                 }
-                yield TaskLifecycle.stopTasks(a, ctx, ROUND, tasks, DISABLE_RELAY);
+                yield TaskLifecycle.stopTasks(a, ctx, ROUND, held, VERIFY_HELD);
             }
-            case DISABLE_RELAY -> {
-                ctx.dm().disableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                Facts.mark(a, "relayDisabled");
-                yield StepResult.next(VERIFY_STOPPED, "relay of " + a.source + " disabled on " + Facts.get(a, WORKER).get());
-            }
-            case VERIFY_STOPPED -> verifyStopped(a, ctx, tasks);
-            case RUN_JOB -> runJob(a, ctx);
-            case WAIT_JOB -> JobSteps.await(a, ctx, JobSpecs.relayJobName(a.id), "the relay.meta fix", RUN_JOB,
-                    RESTART_WORKER, RECOVER_RELAY, "fixReport", FAILURE);
-            case RESTART_WORKER -> restartWorker(a, ctx);
-            case WAIT_WORKER -> waitWorker(a, ctx);
-            case ENABLE_RELAY -> {
-                ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                yield StepResult.next(START_TASKS, "relay of " + a.source + " enabled on " + Facts.get(a, WORKER).get());
-            }
-            case START_TASKS -> TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, VERIFY);
-            case VERIFY -> verify(a, ctx, tasks);
-            case RECOVER_RELAY -> {
-                if (Facts.is(a, "relayDisabled")) {
-                    ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+            case VERIFY_HELD -> {
+                StepResult r = TaskLifecycle.verifyStopped(a, ctx, held, RELAY_OFF, RECOVER_TASKS);
+                if (r instanceof StepResult.Next n && RECOVER_TASKS.equals(n.step())) {
+                    Facts.put(a, FAILURE, "DM-master did not stop " + String.join(", ", held));
                 }
-                yield StepResult.next(RECOVER_TASKS, "relay of " + a.source + " enabled again");
+                yield r;
             }
+            case RELAY_OFF -> relayOff(a, ctx);
+            case VERIFY_RELAY_OFF -> verifyRelayOff(a, ctx);
+            case READ_PAST -> readPast(a, ctx);
+            case RELAY_ON -> relayOn(a, ctx);
+            case VERIFY_RELAY_ON -> verifyRelayOn(a, ctx);
+            case START_HELD -> TaskLifecycle.startTasks(a, ctx, held, (t, saved) -> saved, VERIFY);
+            case VERIFY -> verify(a, ctx);
+            case RECOVER_RELAY -> recoverRelay(a, ctx);
             case RECOVER_TASKS -> {
-                StepResult r = TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, "");
+                StepResult r = TaskLifecycle.startTasks(a, ctx, held, (t, saved) -> saved, "");
                 yield r instanceof StepResult.Next ? StepResult.finish(Outcome.FAILED,
-                        Facts.get(a, FAILURE).orElse("the relay fix did not run") + "; relay and tasks "
-                                + String.join(", ", tasks) + " were started again as they were") : r;
+                        Facts.get(a, FAILURE).orElse("the relay fix did not complete") + "; the relay"
+                                + (held.isEmpty() ? "" : " and tasks " + String.join(", ", held))
+                                + " were started again as they were. "
+                                + RelayManualProcedure.text(a.source, Facts.get(a, FILE).orElse(null))) : r;
             }
             default -> throw new IllegalStateException("FixRelayMeta has no step '" + a.step + "'");
         };
     }
 
+    // ---- before the first stop: read, decide, refuse ----------------------------------------------------------
+
     private StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
-        if (ctx.dm().relayStatus(a.source).isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "stopping the relay needs DM-master's OpenAPI (openapi = true in "
-                    + "dm-master's config); nothing was changed");
+        Optional<List<Relay>> relays = ctx.dm().relayStatus(a.source);
+        if (relays.isEmpty()) {
+            return refuse("stopping and starting a relay needs DM-master's OpenAPI (openapi = true in dm-master's"
+                    + " config): the HTTP gateway maps no relay call", a.source, null);
         }
         List<String> tasks = tasksOnSource(a, ctx);
-        DmSnapshot snapshot = ctx.dm().status(tasks);
-        Optional<Relay> relay = snapshot.relayOf(a.source);
-        if (relay.isEmpty()) {
-            return StepResult.finish(Outcome.ABORTED, "DM-master reports no relay for source " + a.source);
-        }
-        String worker = relay.get().worker() != null ? relay.get().worker() : a.worker;
-        Optional<Worker> member = ctx.dm().workers().stream().filter(w -> w.name().equals(worker)).findFirst();
-        Optional<Pod> pod = ctx.pods().find(worker, member.map(Worker::address).orElse(null));
-        if (pod.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "no pod found for DM-worker " + worker
-                    + " (check spec.cluster); nothing was changed");
-        }
-        RemediationSettings rs = ctx.remediation();
-        Optional<String> claim = pod.get().getSpec().getVolumes() == null ? Optional.empty()
-                : pod.get().getSpec().getVolumes().stream().filter(v -> rs.volumeName().equals(v.getName()))
-                        .map(Volume::getPersistentVolumeClaim).filter(java.util.Objects::nonNull)
-                        .map(c -> c.getClaimName()).findFirst();
-        if (claim.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "pod " + pod.get().getMetadata().getName()
-                    + " has no persistent volume named " + rs.volumeName() + "; the relay log is on an ephemeral disk "
-                    + "and is lost on restart anyway; nothing was changed");
-        }
-        Optional<String> relayDir = relayDir(ctx, a.source, worker);
-        if (relayDir.isEmpty() || !under(relayDir.get(), rs.volumeMountPath())) {
-            return StepResult.finish(Outcome.FAILED, "nothing was changed: the relay log is on an ephemeral disk ("
-                    + relayDir.orElse("relay-dir is relative or unset") + " is not under the worker's volume "
-                    + rs.volumeMountPath() + "); set relay-dir under " + rs.volumeMountPath()
-                    + " as the TiDB Operator docs say, or spec.relay.relayDir");
-        }
-        String subDir = relay.get().relaySubDir();
-        if (subDir == null || subDir.isBlank()) {
-            return StepResult.finish(Outcome.FAILED, "DM-master does not report the relay sub-directory of source "
-                    + a.source + "; nothing was changed");
-        }
-        Optional<String> metaFile = Optional.ofNullable(relay.get().relayBinlog()).map(l -> l.plainFile());
-        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
-        if (named.isPresent() && metaFile.isPresent() && !named.get().equals(metaFile.get())) {
-            return StepResult.finish(Outcome.FAILED, "the relay error names binlog file " + named.get()
-                    + " but relay.meta points into " + metaFile.get() + "; refusing to guess, a human must look");
-        }
-        Optional<String> file = metaFile.or(() -> named);
+        DmSnapshot snapshot = ctx.dm().status(tasks.isEmpty() ? List.of(trigger(a)) : tasks);
+        Optional<String> file = bigFile(a, snapshot);
         if (file.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "cannot tell which binlog file overflowed; nothing was changed");
+            return refuse("cannot tell which binlog file passed 4 GiB (neither the relay error nor relay.meta names one)",
+                    a.source, null);
         }
-        List<String> syncerToo = Diagnosis.diagnose(snapshot).stream()
-                .filter(f -> f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && a.source.equals(f.source()))
-                .map(f -> f.task()).toList();
+        if (file.get().startsWith("!")) {
+            return refuse(file.get().substring(1), a.source, null);
+        }
+        Optional<RelayControl> control = RelayControl.of(ctx.dm().sourceConfig(a.source).orElse(null), relays.get());
+        if (control.isEmpty()) {
+            return StepResult.finish(Outcome.ABORTED, "DM-master reports no relay for source " + a.source
+                    + "; nothing was changed");
+        }
+        RelayDetourPlan plan = RelayDetourPlan.of(a.source, file.get(), snapshot.subtasks());
+        if (plan.refusal().isPresent()) {
+            return refuse(plan.refusal().get(), a.source, file.get());
+        }
+        if (!plan.held().isEmpty()) {
+            String secret = ctx.remediation().downstreamSecret();
+            Optional<String> problem = ctx.downstream().problem(secret);
+            if (problem.isPresent()) {
+                return refuse(problem.get(), a.source, file.get());
+            }
+            DownstreamMatch.Endpoint endpoint = ctx.downstream().endpoint(secret).orElseThrow();
+            for (String task : plan.held()) {
+                Optional<String> elsewhere = DownstreamMatch.mismatch(task, ctx.dm().taskConfig(task), endpoint, secret);
+                if (elsewhere.isPresent()) {
+                    return refuse(elsewhere.get(), a.source, file.get());
+                }
+            }
+        }
         Facts.putList(a, TASKS, tasks);
-        Facts.put(a, WORKER, worker);
-        Facts.put(a, POD, pod.get().getMetadata().getName());
-        Facts.put(a, POD_UID, pod.get().getMetadata().getUid());
-        Facts.put(a, NODE, String.valueOf(pod.get().getSpec().getNodeName()));
-        Facts.put(a, CLAIM, claim.get());
-        Facts.put(a, RELAY_DIR, relayDir.get());
-        Facts.put(a, SUB_DIR, subDir);
+        Facts.putList(a, READERS, plan.readers());
+        Facts.putList(a, HELD, plan.held());
+        Facts.putList(a, PERSON_PAUSED, plan.stages().entrySet().stream()
+                .filter(e -> e.getValue().contains("by a person")).map(e -> e.getKey()).sorted().toList());
+        new TreeMap<>(plan.stages()).forEach((task, stage) -> Facts.put(a, "stage/" + task, stage));
+        Facts.put(a, MODE, control.get().mode());
+        Facts.putList(a, RELAY_WORKERS, control.get().namedWorkers());
         Facts.put(a, FILE, file.get());
-        Facts.putList(a, SYNCER_TOO, syncerToo);
-        return StepResult.next(SAVE_CONFIGS, "relay of " + a.source + " on " + worker + " (pod "
-                + pod.get().getMetadata().getName() + ", volume " + claim.get() + "): " + relayDir.get() + "/" + subDir
-                + ", file " + file.get() + "; tasks " + String.join(", ", tasks));
+        return StepResult.next(CHECK, control.get().describe(a.source) + " is to be turned off while "
+                + (plan.readers().isEmpty() ? "no running task" : "tasks " + String.join(", ", plan.readers()))
+                + " read " + file.get() + " from the upstream"
+                + (plan.held().isEmpty() ? "" : "; tasks " + String.join(", ", plan.held())
+                + " paused by errors are stopped meanwhile"));
     }
 
-    /** Every task with a subtask on the source: they all read its relay. Needs OpenAPI to list beyond the guarded. */
+    private static StepResult refuse(String why, String source, String file) {
+        return StepResult.finish(Outcome.FAILED, why + "; nothing was changed. "
+                + RelayManualProcedure.text(source, file));
+    }
+
+    /**
+     * The file over 4 GiB: the one the relay error names, which must be the one relay.meta points into (when the
+     * status says). A leading "!" marks a reason to refuse.
+     */
+    private static Optional<String> bigFile(ActiveRemediation a, DmSnapshot snapshot) {
+        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
+        Optional<String> meta = snapshot.relayOf(a.source).map(Relay::relayBinlog).map(l -> l.plainFile());
+        if (named.isPresent() && meta.isPresent() && !named.get().equals(meta.get())) {
+            return Optional.of("!the relay error names binlog file " + named.get() + " but the relay is in "
+                    + meta.get() + "; refusing to guess, a human must look");
+        }
+        return named.or(() -> meta);
+    }
+
+    /** Every task with a subtask on the source. Needs OpenAPI to list beyond the guarded tasks. */
     private static List<String> tasksOnSource(ActiveRemediation a, PlaybookContext ctx) {
         Set<String> names = new LinkedHashSet<>();
         Optional<List<String>> all = ctx.dm().taskNames();
@@ -199,170 +223,225 @@ public final class FixRelayMetaPlaybook implements Playbook {
         return Facts.get(a, "trigger").orElseThrow();
     }
 
-    /**
-     * The relay directory as the worker sees it: spec.relay.relayDir when the user set it (DM 5.4+ worker
-     * relay-dir), else the source's absolute relay-dir; a relative one lives on the container's ephemeral disk.
-     */
-    private static Optional<String> relayDir(PlaybookContext ctx, String source, String worker) {
-        RemediationSettings rs = ctx.remediation();
-        String dir = rs.relayDir();
-        if (dir == null) {
-            dir = ctx.dm().sourceConfig(source).flatMap(FixRelayMetaPlaybook::relayDirOf).orElse(null);
-        }
-        if (dir == null || !dir.startsWith("/")) {
-            return Optional.empty();
-        }
-        dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
-        return Optional.of(rs.perWorkerRelayDir() ? dir + "/" + worker : dir);
+    private static List<String> statusTasks(ActiveRemediation a) {
+        List<String> tasks = Facts.list(a, TASKS);
+        return tasks.isEmpty() ? List.of(trigger(a)) : tasks;
     }
 
-    static Optional<String> relayDirOf(String sourceYaml) {
-        for (String line : sourceYaml.split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("relay-dir:")) {
-                String v = t.substring("relay-dir:".length()).strip();
-                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-                    v = v.substring(1, v.length() - 1);
-                }
-                return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    private static boolean relayErrorStillThere(ActiveRemediation a, PlaybookContext ctx) {
+        return Fence.errorStillThere(a, ctx.dm().status(statusTasks(a)));
+    }
+
+    private static RelayControl control(ActiveRemediation a) {
+        return RelayControl.fromFacts(Facts.get(a, MODE).orElseThrow(), Facts.list(a, RELAY_WORKERS));
+    }
+
+    // ---- the detour ----------------------------------------------------------------------------------------------
+
+    private StepResult relayOff(ActiveRemediation a, PlaybookContext ctx) {
+        RelayControl control = control(a);
+        if (!Facts.is(a, OFF_ISSUED)) {
+            if (Facts.list(a, HELD).isEmpty() && !relayErrorStillThere(a, ctx)) {
+                return StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                        + " cleared before the fix; nothing was changed");
+            }
+            Facts.mark(a, OFF_ISSUED);
+            return new StepResult.Persist("turning off " + control.describe(a.source));
+        }
+        if (!control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            try {
+                control.stop(ctx.dm(), a.source);
+            } catch (DmErrorReplyException e) {
+                Facts.put(a, FAILURE, "DM-master refused to stop " + control.describe(a.source) + ": "
+                        + TaskLifecycle.shorten(e.dmMessage()));
+                return StepResult.next(RECOVER_RELAY, "the relay stop was refused");
             }
         }
-        return Optional.empty();
+        return StepResult.next(VERIFY_RELAY_OFF, "asked DM-master to turn off " + control.describe(a.source));
     }
 
-    static boolean under(String path, String mount) {
-        String m = mount.endsWith("/") ? mount : mount + "/";
-        return (path + "/").startsWith(m) && !path.contains("/../") && !path.endsWith("/..");
-    }
-
-    private StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
-        StepResult tasksGone = TaskLifecycle.verifyStopped(a, ctx, tasks, RUN_JOB, RECOVER_RELAY);
-        if (!(tasksGone instanceof StepResult.Next n) || !RUN_JOB.equals(n.step())) {
-            if (tasksGone instanceof StepResult.Next) {
-                Facts.put(a, FAILURE, "DM-master did not stop the tasks");
-            }
-            return tasksGone;
-        }
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        List<Relay> relays = ctx.dm().relayStatus(a.source).orElse(List.of());
-        boolean running = relays.stream().anyMatch(r -> worker.equals(r.worker()) && r.stage() != Stage.STOPPED);
-        if (!running) {
-            return StepResult.next(RUN_JOB, "tasks and the relay of " + a.source + " on " + worker + " are stopped");
+    private StepResult verifyRelayOff(ActiveRemediation a, PlaybookContext ctx) {
+        RelayControl control = control(a);
+        if (control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            List<String> readers = Facts.list(a, READERS);
+            return StepResult.next(readers.isEmpty() ? RELAY_ON : READ_PAST, "DM-master lists no relay for "
+                    + a.source + "; " + (readers.isEmpty() ? "no task has to read past the file"
+                    : String.join(", ", readers) + " read the upstream"));
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            Facts.put(a, FAILURE, "DM did not stop the relay of " + a.source + " on " + worker);
+            Facts.put(a, FAILURE, "DM did not turn off " + control.describe(a.source));
             return StepResult.next(RECOVER_RELAY, "the relay did not stop");
         }
-        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to stop");
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for DM to turn off the relay of " + a.source);
     }
 
-    private StepResult runJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = JobSpecs.relayJobName(a.id);
-        if (ctx.jobs().get(name).isEmpty()) {
-            int creations = Integer.parseInt(Facts.get(a, "jobCreations").orElse("0"));
-            if (creations >= 2) {
-                Facts.put(a, FAILURE, "the relay fix Job " + name + " disappeared twice");
-                return StepResult.next(RECOVER_RELAY, "giving up on the fix Job");
+    /**
+     * Waits until every reader's flushed checkpoint is in a file after the big one. A reader that pauses with an
+     * error, or no reader moving for the verify timeout, ends the detour (the relay goes back on).
+     */
+    private StepResult readPast(ActiveRemediation a, PlaybookContext ctx) {
+        String file = Facts.get(a, FILE).orElseThrow();
+        List<String> readers = Facts.list(a, READERS);
+        DmSnapshot snapshot = ctx.dm().status(readers);
+        List<String> waiting = new ArrayList<>();
+        StringBuilder progress = new StringBuilder();
+        for (String task : readers) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(s -> a.source.equals(s.source())).findFirst();
+            if (st.isEmpty()) {
+                Facts.put(a, FAILURE, "task " + task + " is gone from source " + a.source + " while it read " + file);
+                return StepResult.next(RECOVER_RELAY, "a reader is gone");
             }
-            // the pod may have moved since Prepare: the Job must run where the volume is
-            Optional<Pod> pod = ctx.pods().get(Facts.get(a, POD).orElseThrow());
-            if (pod.isEmpty() || pod.get().getSpec().getNodeName() == null) {
-                return StepResult.waitFor(Duration.ofSeconds(2), "waiting for pod " + Facts.get(a, POD).get()
-                        + " to be scheduled");
+            Subtask s = st.get();
+            if (s.stage() == Stage.PAUSED && !s.errors().isEmpty()) {
+                Facts.put(a, FAILURE, "task " + task + " could not read " + file + " from the upstream: "
+                        + TaskLifecycle.shorten(s.errors().get(0).text()));
+                return StepResult.next(RECOVER_RELAY, "a reader failed");
             }
-            Facts.put(a, NODE, pod.get().getSpec().getNodeName());
-            Facts.put(a, "jobCreations", String.valueOf(creations + 1));
-            ctx.jobs().createIfAbsent(JobSpecs.relayMetaJob(ctx.owner(), a.id, ctx.remediation(), List.of(
-                    "--relay-dir", Facts.get(a, RELAY_DIR).orElseThrow(),
-                    "--sub-dir", Facts.get(a, SUB_DIR).orElseThrow(),
-                    "--binlog-file", Facts.get(a, FILE).orElseThrow(),
-                    "--position", "4",
-                    "--remediation-id", a.id),
-                    pod.get().getSpec().getNodeName(), Facts.get(a, CLAIM).orElseThrow(),
-                    pod.get().getSpec().getTolerations()));
-        }
-        return StepResult.next(WAIT_JOB, "Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
-    }
-
-    private StepResult restartWorker(ActiveRemediation a, PlaybookContext ctx) {
-        String podName = Facts.get(a, POD).orElseThrow();
-        Optional<Pod> pod = ctx.pods().get(podName);
-        String oldUid = Facts.get(a, POD_UID).orElse("");
-        if (!Facts.is(a, "restartIssued")) {
-            Facts.mark(a, "restartIssued");
-            return new StepResult.Persist("restarting DM-worker pod " + podName);
-        }
-        if (pod.isPresent() && oldUid.equals(pod.get().getMetadata().getUid())
-                && pod.get().getMetadata().getDeletionTimestamp() == null) {
-            ctx.pods().delete(podName);
-        }
-        return StepResult.next(WAIT_WORKER, "deleted pod " + podName + "; its StatefulSet starts a new DM-worker");
-    }
-
-    private StepResult waitWorker(ActiveRemediation a, PlaybookContext ctx) {
-        String podName = Facts.get(a, POD).orElseThrow();
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        Optional<Pod> pod = ctx.pods().get(podName);
-        boolean newPodReady = pod.isPresent() && !Facts.get(a, POD_UID).orElse("").equals(pod.get().getMetadata().getUid())
-                && WorkerPods.ready(pod.get());
-        boolean online = newPodReady && ctx.dm().workers().stream()
-                .anyMatch(w -> w.name().equals(worker) && !"offline".equals(w.stage()));
-        if (online) {
-            return StepResult.next(ENABLE_RELAY, "DM-worker " + worker + " is back (pod " + podName + ")");
-        }
-        if (TaskLifecycle.elapsed(a, ctx).compareTo(Duration.ofMinutes(10)) > 0) {
-            Facts.put(a, FAILURE, "DM-worker " + worker + " did not come back within 10m after its pod was deleted");
-            return StepResult.next(RECOVER_RELAY, "the worker did not come back");
-        }
-        return StepResult.waitFor(Duration.ofSeconds(2), "waiting for DM-worker " + worker + " to come back");
-    }
-
-    private StepResult verify(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
-        DmSnapshot snapshot = ctx.dm().status(tasks);
-        Optional<Relay> failed = snapshot.relayOf(a.source).filter(r -> !r.errors().isEmpty());
-        if (failed.isPresent()) {
-            return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after the fix: "
-                    + TaskLifecycle.shorten(failed.get().errors().get(0).text()));
-        }
-        // OpenAPI's source status tells the relay stage even while the tasks look healthy
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        Optional<Stage> stage = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
-                .filter(r -> worker.equals(r.worker())).map(Relay::stage).findFirst();
-        if (stage.isEmpty() || stage.get() != Stage.RUNNING) {
-            return waitOrFail(a, ctx, "relay of " + a.source + " on " + worker + " "
-                    + stage.map(Stage::dmName).orElse("not listed"));
-        }
-        // tasks whose checkpoints also point past the file keep their syncer error until FixSyncerCheckpoint runs
-        List<String> syncerToo = Facts.list(a, SYNCER_TOO);
-        List<String> mustRun = tasks.stream().filter(t -> !syncerToo.contains(t)).toList();
-        StepResult taskState = mustRun.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, "")
-                : TaskLifecycle.verifyRunning(a, ctx, mustRun, null);
-        if (taskState instanceof StepResult.Finish f && f.outcome() == Outcome.SUCCEEDED) {
-            boolean listed = syncerToo.stream().allMatch(t -> !snapshot.subtasksOf(t).isEmpty());
-            if (!listed) {
-                return waitOrFail(a, ctx, "tasks " + String.join(", ", syncerToo) + " not listed yet");
+            if (s.stage() == Stage.FINISHED || RelayDetourPlan.past(s, file)) {
+                continue;
             }
-            return StepResult.finish(Outcome.SUCCEEDED, "relay.meta of " + a.source + " set to position 4 in "
-                    + Facts.get(a, FILE).orElse("?") + " (backup beside it), DM-worker restarted, relay runs"
-                    + (mustRun.isEmpty() ? "" : ", tasks " + String.join(", ", mustRun) + " run")
-                    + (syncerToo.isEmpty() ? "" : "; the syncer checkpoints of " + String.join(", ", syncerToo)
-                    + " point past the file too: FixSyncerCheckpoint follows"));
+            waiting.add(task);
+            progress.append(task).append('=').append(s.sync() == null ? "" : s.sync().syncerBinlog()).append(';');
         }
-        return taskState;
+        if (waiting.isEmpty()) {
+            return StepResult.next(RELAY_ON, "tasks " + String.join(", ", readers) + " read past " + file);
+        }
+        if (!progress.toString().equals(Facts.get(a, PROGRESS).orElse(null))) {
+            Facts.put(a, PROGRESS, progress.toString());
+            Facts.put(a, PROGRESS_AT, ctx.now().toString());
+        }
+        Instant since = Instant.parse(Facts.get(a, PROGRESS_AT).orElse(ctx.now().toString()));
+        if (Duration.between(since, ctx.now()).compareTo(ctx.settings().verifyTimeout()) > 0) {
+            Facts.put(a, FAILURE, "tasks " + String.join(", ", waiting) + " did not move for "
+                    + ctx.settings().verifyTimeout().toSeconds() + "s while reading " + file + " from the upstream");
+            return StepResult.next(RECOVER_RELAY, "the readers stopped moving");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", waiting) + " to read past "
+                + file + " from the upstream");
     }
 
-    private static StepResult waitOrFail(ActiveRemediation a, PlaybookContext ctx, String what) {
-        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
-            return StepResult.finish(Outcome.FAILED, what + " after " + ctx.settings().verifyTimeout().toSeconds() + "s");
+    /**
+     * The relay back on. DM starts it at the minimum checkpoint of the source's subtasks; when no subtask of the
+     * source is left to give one (every task there was stopped for the detour), the file after the big one is stored
+     * as the source's {@code relay-binlog-name} first, which DM allows while no subtask runs there.
+     */
+    private StepResult relayOn(ActiveRemediation a, PlaybookContext ctx) {
+        RelayControl control = control(a);
+        if (!Facts.is(a, ON_ISSUED)) {
+            Facts.mark(a, ON_ISSUED);
+            return new StepResult.Persist("turning on " + control.describe(a.source));
         }
-        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting: " + what);
+        if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            String file = Facts.get(a, FILE).orElseThrow();
+            boolean anchored = ctx.dm().status(statusTasks(a)).subtasksOnSource(a.source).stream()
+                    .anyMatch(s -> s.unit() == Unit.SYNC);
+            try {
+                if (anchored) {
+                    control.start(ctx.dm(), a.source);
+                } else {
+                    String next = BinlogFiles.next(file);
+                    control.startFrom(ctx.dm(), a.source, next);
+                    Facts.put(a, STARTED_FROM, next);
+                }
+            } catch (DmErrorReplyException e) {
+                Facts.put(a, FAILURE, "DM-master refused to start " + control.describe(a.source) + " again: "
+                        + TaskLifecycle.shorten(e.dmMessage()));
+                return StepResult.next(RECOVER_RELAY, "the relay start was refused");
+            }
+        }
+        return StepResult.next(VERIFY_RELAY_ON, "asked DM-master to turn on " + control.describe(a.source));
+    }
+
+    private StepResult verifyRelayOn(ActiveRemediation a, PlaybookContext ctx) {
+        String file = Facts.get(a, FILE).orElseThrow();
+        List<String> held = Facts.list(a, HELD);
+        String next = held.isEmpty() ? VERIFY : START_HELD;
+        Optional<Relay> detailed = ctx.dm().status(statusTasks(a)).relayOf(a.source);
+        if (detailed.isPresent() && !detailed.get().errors().isEmpty()) {
+            Facts.put(a, FAILURE, "the relay of " + a.source + " failed again: "
+                    + TaskLifecycle.shorten(detailed.get().errors().get(0).text()));
+            return StepResult.next(RECOVER_TASKS, "the relay failed again");
+        }
+        boolean running = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
+                .anyMatch(r -> r.stage() == Stage.RUNNING);
+        boolean beyond = detailed.map(Relay::relayBinlog).map(l -> BinlogFiles.after(l.file(), file)).orElse(true);
+        if (running && beyond) {
+            Facts.put(a, RELAY_RUNNING_SINCE, ctx.now().toString());
+            return StepResult.next(next, "the relay of " + a.source + " runs again, after " + file);
+        }
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
+            Facts.put(a, FAILURE, "the relay of " + a.source + " did not run past " + file + " within "
+                    + ctx.dmReactionTimeout().toSeconds() + "s after it was turned on again");
+            return StepResult.next(RECOVER_TASKS, "the relay did not come back");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to run");
+    }
+
+    /**
+     * Every task as it was before: readers run and move; tasks a person paused are still paused (DM re-created them
+     * when the relay went off and on, and a re-created paused subtask reports no result, so no isCanceled either);
+     * held tasks are listed again (as DM runs them: a task that paused again on its own error is not this fix's).
+     */
+    private StepResult verify(ActiveRemediation a, PlaybookContext ctx) {
+        List<String> readers = Facts.list(a, READERS);
+        List<String> held = Facts.list(a, HELD);
+        DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
+        // the relay keeps running past the file for a while: a relay that failed again would show it by now
+        Optional<Relay> relay = snapshot.relayOf(a.source);
+        if (relay.isPresent() && !relay.get().errors().isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after it was turned"
+                    + " on: " + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
+        }
+        Instant since = Instant.parse(Facts.get(a, RELAY_RUNNING_SINCE).orElse(ctx.now().toString()));
+        if (since.plus(TaskLifecycle.STABLE).isAfter(ctx.now())) {
+            return StepResult.waitFor(TaskLifecycle.RECHECK, "watching the relay of " + a.source + " run");
+        }
+        for (String task : Facts.list(a, PERSON_PAUSED)) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(s -> a.source.equals(s.source())).findFirst();
+            if (st.isPresent() && st.get().stage() == Stage.RUNNING) {
+                Facts.put(a, "note", "task " + task + ", paused by a person, runs now: someone resumed it");
+            }
+        }
+        List<String> notListed = held.stream().filter(t -> snapshot.subtasksOf(t).isEmpty()).toList();
+        if (!notListed.isEmpty()) {
+            return TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0
+                    ? StepResult.finish(Outcome.FAILED, "tasks " + String.join(", ", notListed) + " not listed again")
+                    : StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", notListed));
+        }
+        StepResult running = readers.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, "")
+                : TaskLifecycle.verifyRunning(a, ctx, readers, null);
+        if (!(running instanceof StepResult.Finish f) || f.outcome() != Outcome.SUCCEEDED) {
+            return running;
+        }
+        String file = Facts.get(a, FILE).orElseThrow();
+        return StepResult.finish(Outcome.SUCCEEDED, "the relay of " + a.source + " was off while "
+                + (readers.isEmpty() ? "no task" : String.join(", ", readers)) + " read " + file
+                + " from the upstream; turned on again, DM restarted it after " + file
+                + Facts.get(a, STARTED_FROM).map(n -> " (from " + n + ", stored as relay-binlog-name)").orElse("")
+                + (held.isEmpty() ? "" : "; tasks " + String.join(", ", held) + " stopped meanwhile run again as DM runs them")
+                + Facts.get(a, "note").map(n -> "; " + n).orElse(""));
+    }
+
+    // ---- recovery: back to where DM was ---------------------------------------------------------------------------
+
+    private StepResult recoverRelay(ActiveRemediation a, PlaybookContext ctx) {
+        if (Facts.is(a, OFF_ISSUED)) {
+            RelayControl control = control(a);
+            if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+                control.start(ctx.dm(), a.source);
+            }
+        }
+        return StepResult.next(RECOVER_TASKS, "the relay of " + a.source + " is on again");
     }
 
     @Override
     public boolean abandon(ActiveRemediation a, PlaybookContext ctx) {
-        if (Facts.is(a, "relayDisabled") && Facts.get(a, WORKER).isPresent()) {
-            ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).get()));
+        if (Facts.is(a, OFF_ISSUED) && Facts.get(a, MODE).isPresent()) {
+            RelayControl control = control(a);
+            if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+                control.start(ctx.dm(), a.source);
+            }
         }
-        return Abandon.restartStoppedTasks(a, ctx, Facts.list(a, TASKS), (t, saved) -> saved);
+        return Abandon.restartStoppedTasks(a, ctx, Facts.list(a, HELD), (t, saved) -> saved);
     }
 }

@@ -34,6 +34,16 @@ public final class TaskYaml {
         return parse(yaml).path("name").asText("");
     }
 
+    /** The task's {@code target-database}: host, port and user (the password is not read). */
+    static DownstreamMatch.Endpoint target(String yaml) {
+        JsonNode t = parse(yaml).path("target-database");
+        if (!t.isObject()) {
+            throw new TaskConfigException("the task config has no target-database");
+        }
+        return new DownstreamMatch.Endpoint(t.path("host").asText(""), t.path("port").asText("4000"),
+                t.path("user").asText(""));
+    }
+
     /** DM's GetCfg masks the downstream password with this (tiflow dm/master/server.go GetCfg). */
     public static final String MASKED = "******";
 

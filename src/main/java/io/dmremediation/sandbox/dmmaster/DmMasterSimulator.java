@@ -332,6 +332,11 @@ public final class DmMasterSimulator implements AutoCloseable {
         });
     }
 
+    /** The name the upstream gives its next binlog file (after the one it writes now). */
+    public String nextBinlogFile(String source) {
+        return cluster.call(() -> UpstreamBinlog.nextName(requireSource(source).binlog.master().file()));
+    }
+
     /** Which upstream binlog files the upstream still has (it purges old ones). */
     public void purgeUpstreamBinlogs(String source, String beforeFile) {
         cluster.run(() -> requireSource(source).binlog.purgeBefore(beforeFile));

@@ -373,6 +373,11 @@ final class ErrorCatalog {
                         + "\"severity\":\"fail\",\"short_error\":\"" + denied.replace("'", "'") + "\"}]}]}", "");
     }
 
+    static ProcessError sourceCfgUpdate(String source) {
+        return ProcessError.of(46025, "scheduler", INTERNAL, "low", "source " + source
+                + " can only be updated when relay is disabled and no tasks are running for now", "");
+    }
+
     static ProcessError relayStageSourceNotExist(String source) {
         return ProcessError.of(46012, "scheduler", INTERNAL, MEDIUM,
                 "sources " + goList(List.of(source)) + " need to update expectant relay stage not exist", "");

@@ -369,9 +369,14 @@ final class OpenApi {
         JsonNode body = bind(q);
         List<String> names = workerNames(body);
         long now = System.nanoTime();
+        String fromFile = body == null || !body.hasNonNull("relay_binlog_name") ? null
+                : body.get("relay_binlog_name").asText();
         c.run(() -> {
             List<String> workers = scheduler.boundWorkerIfUnnamed(source, names);
             if (enable) {
+                if (fromFile != null) {
+                    scheduler.setRelayBinlogName(source, fromFile);
+                }
                 scheduler.startRelay(source, workers, now);
             } else {
                 scheduler.stopRelay(source, workers, now);
@@ -392,10 +397,17 @@ final class OpenApi {
             throw new BindError("request body has an error: doesn't match the schema: property \"worker_name_list\" is missing");
         }
         List<String> names = workerNames(body);
+        String fromFile = body == null || !body.hasNonNull("relay_binlog_name") ? null
+                : body.get("relay_binlog_name").asText();
         long now = System.nanoTime();
         c.run(() -> {
             switch (op) {
-                case "start" -> scheduler.startRelay(source, names == null ? List.of() : names, now);
+                case "start" -> {
+                    if (fromFile != null) {
+                        scheduler.setRelayBinlogName(source, fromFile);
+                    }
+                    scheduler.startRelay(source, names == null ? List.of() : names, now);
+                }
                 case "stop" -> scheduler.stopRelay(source, names == null ? List.of() : names, now);
                 case "pause" -> scheduler.pauseRelay(source);
                 default -> scheduler.resumeRelay(source, now);

@@ -74,9 +74,7 @@ final class RelayProcess {
      */
     private static Position resetMeta(Cluster c, SourceState s, RelayUnit r, RelayDir dir) {
         dir.addSubDir();
-        String file = r.neededFile != null ? r.neededFile
-                : s.relayBinlogName != null && s.binlog.has(s.relayBinlogName) ? s.relayBinlogName
-                : s.binlog.master().file();
+        String file = r.neededFile != null ? r.neededFile : s.binlog.master().file();
         Position at = new Position(file, 4);
         dir.writeMeta(new RelayDir.RelayMeta(file, 4, ""));
         return at;

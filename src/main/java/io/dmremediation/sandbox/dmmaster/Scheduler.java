@@ -374,6 +374,24 @@ final class Scheduler {
     }
 
     /**
+     * {@code relay_binlog_name} in a relay enable first rewrites the source config ({@code UpdateSourceCfg},
+     * {@code pingcap/tiflow:dm/master/openapi_controller.go@v8.5.4:252-274}, {@code dm/dm/master/openapi.go@v5.4.0:
+     * 251-273}): refused with 46025 while a subtask of the source is expected Running or a relay stage is held for it
+     * ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:408-438}).
+     */
+    void setRelayBinlogName(String source, String file) {
+        SourceState s = sourceCfg(source);
+        if (file.equals(s.relayBinlogName)) {
+            return;
+        }
+        boolean running = c.tasks.values().stream().anyMatch(t -> t.expected.get(source) == SimStage.RUNNING);
+        if (running || !s.relayWorkers.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.sourceCfgUpdate(source));
+        }
+        s.relayBinlogName = file;
+    }
+
+    /**
      * {@code Scheduler.StartRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:1373-1484};
      * {@code dm/dm/master/scheduler/scheduler.go@v5.4.0:1158-1269}, {@code @v6.1.0:1352-1463}). Without worker names
      * (dmctl {@code start-relay -s}, OpenAPI with {@code []}): refused with 46028 while named relay workers exist;

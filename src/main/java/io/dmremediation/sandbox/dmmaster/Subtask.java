@@ -36,8 +36,10 @@ final class Subtask {
     long totalEvents;
     boolean safeMode;
 
-    /** An error every resume raises again, until the subtask is re-created (bad start position, unsafe replay). */
+    /** An error every resume raises again, until the subtask is re-created (its checkpoint could not be loaded). */
     ProcessError persistent;
+    /** The replay from the checkpoint re-applies rows without safe mode: every resume fails on its first write. */
+    ProcessError replayConflict;
     InjectedFault injected;
     /** The checkpoint could not be loaded; DM retries the unit initialisation on the next resume. */
     boolean needsInit;

@@ -126,7 +126,10 @@ final class WorkerRuntime {
         }
     }
 
-    /** The relay's start point at enable: the minimum stored checkpoint of the source's subtasks, else none. */
+    /**
+     * The relay's start point at enable: the minimum stored checkpoint of the source's subtasks, else the source's
+     * {@code relay-binlog-name} ({@code w.cfg.RelayBinLogName}, refreshed from DM-master at enable).
+     */
     private String neededFile(SourceState s) {
         Position min = null;
         for (TaskState t : c.tasks.values()) {
@@ -146,7 +149,10 @@ final class WorkerRuntime {
                 // getMinLocInAllSubTasks logs the error and carries on without that subtask
             }
         }
-        return min == null ? null : min.file();
+        if (min != null) {
+            return min.file();
+        }
+        return s.relayBinlogName != null && s.binlog.has(s.relayBinlogName) ? s.relayBinlogName : null;
     }
 
     /** User pause-relay (v5.x OpenAPI, gRPC): the unit stops and flushes relay.meta ({@code isCanceled}). */
@@ -213,6 +219,7 @@ final class WorkerRuntime {
         }
         st.needsInit = false;
         st.persistent = null;
+        st.replayConflict = null;
         CheckpointRow global = rows.stream().filter(CheckpointRow::global).findFirst().orElse(null);
         Position cp;
         if (global == null) {
@@ -239,7 +246,7 @@ final class WorkerRuntime {
             // the automatic safe mode after a start lasts safe-mode-duration (60 s by default, §8): far less than
             // replaying the bytes above 4 GiB of a file, so re-applied rows hit existing keys
             SourceState.TableRef table = s.tables.isEmpty() ? new SourceState.TableRef("db", "t") : s.tables.get(0);
-            st.persistent = ErrorCatalog.duplicateEntry(cp, table.quoted());
+            st.replayConflict = ErrorCatalog.duplicateEntry(cp, table.quoted());
         }
     }
 
@@ -303,6 +310,11 @@ final class WorkerRuntime {
         Optional<ProcessError> open = openError(s, st);
         if (open.isPresent()) {
             pause(st, List.of(open.get()), now);
+            return;
+        }
+        // a replay that needs safe mode fails on its first write, after the stream opened
+        if (st.replayConflict != null) {
+            pause(st, List.of(st.replayConflict), now);
             return;
         }
         Subtask.InjectedFault f = st.injected;
@@ -396,7 +408,6 @@ final class WorkerRuntime {
         try {
             c.store.save(t.config.metaSchema(), st.task, st.source, rows);
             st.flushed = cp;
-            s.binlog.recordGenuine(cp);
         } catch (CheckpointStore.StoreException e) {
             // a failed flush leaves the last flushed point; the next interval tries again
         }
@@ -446,6 +457,8 @@ final class WorkerRuntime {
             if (!next.equals(st.checkpoint)) {
                 st.totalEvents += Math.max(1, s.binlog.distance(st.checkpoint, next) / 1024);
                 st.checkpoint = next;
+                // a position the syncer reached by reading is an event boundary (one it loaded may not be)
+                s.binlog.recordGenuine(next);
                 c.raiseHighWater(st.task, st.source, next);
             }
         }

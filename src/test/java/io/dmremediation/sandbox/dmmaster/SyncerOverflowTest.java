@@ -155,7 +155,7 @@ class SyncerOverflowTest {
     @Test
     void aWorkerRestartRecreatesTheSubtaskFromTheFixedCheckpoint() throws Exception {
         Downstream.dropSchema("ov_worker");
-        try (DmMasterSimulator sim = sim(true)) {
+        try (DmMasterSimulator sim = sim(false)) {
             sim.startTask(SimSupport.taskYaml("ovworker", true, "ov_worker", SOURCE));
             sim.injectSyncerOverflow("ovworker", SOURCE, BIG);
             sim.stopWorker(WORKER);
@@ -164,7 +164,7 @@ class SyncerOverflowTest {
             assertThat(sim.subtaskErrors("ovworker", SOURCE).get(0).code()).isIn(36069, 11106);
 
             sim.stopWorker(WORKER);
-            Downstream.setCheckpoint("ov_worker", "ovworker", SOURCE, "mysql-bin|000001.000002", 4);
+            Downstream.setCheckpoint("ov_worker", "ovworker", SOURCE, BIG, 4);
             sim.startWorker(WORKER);
             assertThat(sim.subtaskStage("ovworker", SOURCE)).isEqualTo("Running");
             await().atMost(WAIT).until(() -> sim.synced("ovworker", SOURCE));
