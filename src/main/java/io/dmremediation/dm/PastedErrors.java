@@ -87,7 +87,10 @@ final class PastedErrors {
             byStart.put(start, e);
         }
         List<Found> out = new ArrayList<>();
+        java.util.Set<DmError> seen = new java.util.HashSet<>();
+        // the same error quoted twice (a log line's error= and errorVerbose=) is one error
         byStart.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .filter(en -> seen.add(en.getValue()))
                 .forEach(en -> out.add(new Found(en.getValue(), unit)));
         return out;
     }
@@ -154,11 +157,15 @@ final class PastedErrors {
         return sb.toString();
     }
 
-    /** A terror string ends where its quoted string or its line ends. */
+    /**
+     * A terror string ends where its quoted string or its line ends; inside JSON-escaped text a line ends at an
+     * escaped line break ({@code \n}), as in OpenAPI's {@code error_msg}, one error per line.
+     */
     private static int terrorEnd(String text, int from) {
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\n' || c == '\r' || c == '"' && text.charAt(i - 1) != '\\') {
+            if (c == '\n' || c == '\r' || c == '"' && text.charAt(i - 1) != '\\'
+                    || c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == 'r')) {
                 return i;
             }
         }

@@ -86,6 +86,10 @@ final class PastedText {
         if (root.has("checkResult") || root.has("op")) {
             return true;
         }
+        // one source's entry of such a reply ({@code CommonWorkerResponse}), as people copy it out
+        if (root.has("msg") && root.has("source") && !root.has("sourceStatus") && !root.has("sources")) {
+            return true;
+        }
         JsonNode sources = root.get("sources");
         return sources != null && sources.isArray() && !sources.isEmpty() && sources.get(0).isObject()
                 && !sources.get(0).has("sourceStatus") && sources.get(0).has("msg");
@@ -99,7 +103,8 @@ final class PastedText {
     private static Pasted operationReply(JsonNode root) {
         SnapshotBuilder out = new SnapshotBuilder();
         int count = 0;
-        JsonNode sources = root.get("sources");
+        JsonNode sources = root.has("sources") ? root.get("sources")
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(root);
         if (sources != null && sources.isArray()) {
             for (JsonNode s : sources) {
                 String msg = s.path("msg").asText("");
@@ -110,7 +115,7 @@ final class PastedText {
                 }
             }
         }
-        for (String field : List.of("msg", "checkResult")) {
+        for (String field : root.has("sources") ? List.of("msg", "checkResult") : List.of("checkResult")) {
             for (PastedErrors.Found f : PastedErrors.in(root.path(field).asText(""))) {
                 out.add(subtask(null, null, f.unit(), f.error()));
                 count++;
