@@ -228,8 +228,19 @@ public final class FixRelayMetaPlaybook implements Playbook {
         return tasks.isEmpty() ? List.of(trigger(a)) : tasks;
     }
 
+    /**
+     * The relay error, or the relay still inside the big file: DM's task checker auto-resumes the relay after 30029
+     * (dm-facts §5.1, §7.3), so between two failures it shows Running without error, still in that file, and it
+     * fails there again.
+     */
     private static boolean relayErrorStillThere(ActiveRemediation a, PlaybookContext ctx) {
-        return Fence.errorStillThere(a, ctx.dm().status(statusTasks(a)));
+        DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
+        if (Fence.errorStillThere(a, snapshot)) {
+            return true;
+        }
+        Optional<String> file = Facts.get(a, FILE);
+        return file.isPresent() && snapshot.relayOf(a.source).map(Relay::relayBinlog)
+                .map(l -> file.get().equals(l.plainFile())).orElse(false);
     }
 
     private static RelayControl control(ActiveRemediation a) {

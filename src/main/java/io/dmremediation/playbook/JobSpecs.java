@@ -46,10 +46,6 @@ public final class JobSpecs {
         return "dmr-precheck-" + remediationId;
     }
 
-    public static String relayJobName(String remediationId) {
-        return "dmr-fix-relay-meta-" + remediationId;
-    }
-
     /** {@code fix-checkpoint} against the downstream, credentials from the user's Secret. */
     public static Job checkpointJob(DMRemediation owner, String remediationId, RemediationSettings s,
                                     List<String> args) {
@@ -67,24 +63,6 @@ public final class JobSpecs {
         env.add(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build());
         Container c = container(s.jobImage(), prepend(command, args), env).build();
         return job(owner, name, remediationId, s, c, List.of(tmpVolume()), null, List.of(), NON_ROOT_UID);
-    }
-
-    /**
-     * {@code fix-relay-meta} on the DM-worker's node with the worker's volume mounted where the worker mounts it.
-     * It runs as root: relay.meta belongs to the DM-worker process, which the DM image runs as root, and an edit
-     * by any other user would fail or leave a file DM cannot rewrite. Still read-only root, no capabilities.
-     */
-    public static Job relayMetaJob(DMRemediation owner, String remediationId, RemediationSettings s, List<String> args,
-                                   String nodeName, String claimName, List<Toleration> tolerations) {
-        Volume data = new VolumeBuilder().withName("worker-data")
-                .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim().build();
-        Container c = container(s.jobImage(), prepend("fix-relay-meta", args),
-                List.of(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build()))
-                .addToVolumeMounts(new VolumeMountBuilder().withName("worker-data")
-                        .withMountPath(s.volumeMountPath()).build())
-                .build();
-        return job(owner, relayJobName(remediationId), remediationId, s, c, List.of(tmpVolume(), data), nodeName,
-                tolerations, 0L);
     }
 
     private static ContainerBuilder container(String image, List<String> args, List<EnvVar> env) {

@@ -44,7 +44,7 @@ final class Bindings {
 
     /**
      * A worker process stops. Graceful (SIGTERM, pod deletion: {@code Server.Close},
-     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:486-525}): units close and flush, and the deferred revoke of
+     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:505-530}): units close and flush, and the deferred revoke of
      * the keepalive lease deletes the worker's key at once ({@code pingcap/tiflow:dm/pkg/ha/keepalive.go@v8.5.4:
      * 122-128}), so DM-master unbinds it now. A crash (kill -9): nothing is flushed and the key stays until its TTL
      * expires (60 s; 1800 s while it runs a named relay, {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:761-798}).

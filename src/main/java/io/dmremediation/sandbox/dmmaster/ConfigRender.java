@@ -24,10 +24,10 @@ final class ConfigRender {
     }
 
     /**
-     * GetCfg TaskType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2509-2650}): the task regenerated from the
+     * GetCfg TaskType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2449-2590}): the task regenerated from the
      * stored subtask configs ({@code SubTaskConfigsToTaskConfig}, {@code pingcap/tiflow:dm/config/task_converters.go
      * @v8.5.4:382-509}): sources sorted by id, each per-source block under a generated name {@code <prefix>-NN}
-     * ({@code getGenerateName}, {@code dm/config/task.go@v8.5.4:1053-1065}; identical blocks share a name), the
+     * ({@code getGenerateName}, {@code dm/config/task.go@v8.5.4:1014-1026}; identical blocks share a name), the
      * inline {@code syncer} emitted as {@code null}, defaults filled in, and the target password as {@code ******}.
      */
     static String task(TaskConfig cfg, List<String> sources, DmVersion v) {
@@ -175,7 +175,7 @@ final class ConfigRender {
         return y.toString();
     }
 
-    /** One {@code SyncerConfig} with DM's defaults for what the task left out ({@code dm/config/task.go@v8.5.4:399-422}). */
+    /** One {@code SyncerConfig} with DM's defaults for what the task left out ({@code dm/config/task.go@v8.5.4:392-422}). */
     private static String syncerBlock(JsonNode given, boolean safeMode, DmVersion v) {
         StringBuilder b = new StringBuilder();
         b.append("    meta-file: \"\"\n");
@@ -198,7 +198,7 @@ final class ConfigRender {
     }
 
     /**
-     * GetCfg SourceType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2624-2640}): the stored source config with
+     * GetCfg SourceType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2565-2580}): the stored source config with
      * {@code from.password} as {@code ******}; {@code enable-relay} is what DM-master stores now (the no-name relay
      * start/stop changes it, §7.1).
      */

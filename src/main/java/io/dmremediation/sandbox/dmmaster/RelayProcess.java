@@ -81,8 +81,8 @@ final class RelayProcess {
     }
 
     /**
-     * {@code tryRecoverLatestFile} ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:358-414}, {@code doRecovering}
-     * l.428-493): skipped only for a meta that compares ≤ ({@code ""}, 4), i.e. an empty file name (go-mysql compares
+     * {@code tryRecoverLatestFile} ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:365-421}, {@code doRecovering}
+     * l.443-493): skipped only for a meta that compares ≤ ({@code ""}, 4), i.e. an empty file name (go-mysql compares
      * names first); a missing file is skipped too. Otherwise the file is parsed from 0: the position becomes the
      * header {@code LogPos} (uint32) of its last complete transaction, the file is truncated there when longer, and
      * that position is saved when it truncated or lies beyond the meta's. So an edit to (same file, 4) is undone while

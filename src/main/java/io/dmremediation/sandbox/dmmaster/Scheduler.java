@@ -212,7 +212,7 @@ final class Scheduler {
 
     /**
      * What DM-master reports per source after it asked for a stage ({@code getSourceRespsAfterOperation} /
-     * {@code waitOperationOk}, {@code pingcap/tiflow:dm/master/server.go@v8.5.4:1847-2131}): it polls the worker up to
+     * {@code waitOperationOk}, {@code pingcap/tiflow:dm/master/server.go@v8.5.4:1874-2131}): it polls the worker up to
      * 10 times, 1 s apart, and answers {@code result: true} once the subtask is in the stage (Finished counts as
      * Running), {@code result: false} with 38032 wrapping the subtask's errors as soon as it reports errors, 38045 when
      * neither happened in time, and {@code "<source> relevant worker-client not found"} without a worker. The

@@ -22,7 +22,7 @@ final class WorkerRuntime {
 
     /**
      * The worker was bound to the source ({@code operateSourceBound → enableHandleSubtasks},
-     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:676-718}): in {@code enable-relay} mode it enables relay
+     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:682-711}): in {@code enable-relay} mode it enables relay
      * first ({@code w.EnableRelay(true)}), and a relay it had started by the source config but the config no longer
      * asks for is disabled; then every subtask of the source is created in its expected stage.
      */
@@ -44,7 +44,7 @@ final class WorkerRuntime {
     /**
      * The source goes away from its worker (unbind, or the worker stops): subtasks close (a running syncer flushes
      * its checkpoint when the close is graceful), and a relay started by the source config closes, flushing
-     * relay.meta ({@code disableHandleSubtasks}, {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:720-741}).
+     * relay.meta ({@code disableHandleSubtasks}, {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:713-733}).
      */
     void releaseSource(SourceState s, String worker, boolean graceful) {
         for (Subtask st : c.subtasksOfSource(s.id)) {
@@ -62,7 +62,7 @@ final class WorkerRuntime {
     // ---- relay on one worker ------------------------------------------------------------------------------
 
     /**
-     * {@code SourceWorker.EnableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:281-387}): the relay
+     * {@code SourceWorker.EnableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:293-390}): the relay
      * start point is the minimum checkpoint of the source's subtasks ({@code getMinLocInAllSubTasks}, read from the
      * downstream), a new relay unit is built (it reads relay.meta when it starts, §7.2), and every subtask of the
      * source on this worker is closed and run again in its stage, now reading relay ({@code resetAllSubTasks}).
@@ -81,7 +81,7 @@ final class WorkerRuntime {
     }
 
     /**
-     * {@code SourceWorker.DisableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:401-437}): the relay
+     * {@code SourceWorker.DisableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:402-437}): the relay
      * unit closes (relay.meta flushed from memory) and every subtask is closed and run again in its stage, now reading
      * the upstream. Afterwards the worker reports no relay status at all (§2.3, §3.2).
      */

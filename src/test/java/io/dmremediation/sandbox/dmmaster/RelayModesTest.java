@@ -143,6 +143,26 @@ class RelayModesTest {
 
     @ParameterizedTest
     @EnumSource(DmVersion.class)
+    void aRelayStartFromAFileRewritesTheSourceConfigOnlyWhileNoTaskRunsThere(DmVersion v) {
+        try (DmMasterSimulator sim = enableRelaySource(v)) {
+            sim.startTask(SimSupport.taskYaml("rm-from", false));
+            postJson(sim, path(v, false), "{\"worker_name_list\": []}");
+            // UpdateSourceCfg first: 46025 while a subtask of the source is expected to run (scheduler.go@v8.5.4:408-438)
+            JsonNode refused = refused(postJson(sim, path(v, true),
+                    "{\"worker_name_list\": [], \"relay_binlog_name\": \"mysql-bin.000002\"}"));
+            assertThat(refused.path("error_code").asInt()).isEqualTo(46025);
+            assertThat(sim.relayStage(SOURCE)).isNull();
+            SimSupport.operate(sim, "rm-from", v == DmVersion.V5_4 ? "Stop" : "Delete");
+            assertThat(postJson(sim, path(v, true),
+                    "{\"worker_name_list\": [], \"relay_binlog_name\": \"mysql-bin.000002\"}").status()).isEqualTo(200);
+            assertThat(get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json().path("cfg").asText())
+                    .contains("relay-binlog-name: mysql-bin.000002");
+            assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DmVersion.class)
     void listingSourcesByEnableRelayCountsNamedRelayWorkersOnly(DmVersion v) {
         try (DmMasterSimulator sim = enableRelaySource(v)) {
             JsonNode src = get(sim, "/api/v1/sources/" + SOURCE).json();

@@ -50,7 +50,11 @@ class RelayOverflowTest {
     }
 
     private DmMasterSimulator sim(Duration autoResumeCheck, Duration tick) {
-        return SimSupport.fast().version(DmVersion.V8_5).autoResumeCheckInterval(autoResumeCheck).tickInterval(tick)
+        return sim(DmVersion.V8_5, autoResumeCheck, tick);
+    }
+
+    private DmMasterSimulator sim(DmVersion version, Duration autoResumeCheck, Duration tick) {
+        return SimSupport.fast().version(version).autoResumeCheckInterval(autoResumeCheck).tickInterval(tick)
                 .worker(WORKER)
                 .source(SourceSpec.source(SOURCE).boundTo(WORKER).enableRelay(true).relayBinlogName("mysql-bin.000001")
                         .relayDir(tmp.resolve("relay"))
@@ -142,7 +146,7 @@ class RelayOverflowTest {
             sim.stopWorker(WORKER);
             sim.editRelayMeta(SOURCE, BIG, 4);
             sim.startWorker(WORKER);
-            // recovery parsed the file from 0 and moved to its last complete transaction (relay.go@v8.5.4:358-414):
+            // recovery parsed the file from 0 and moved to its last complete transaction (relay.go@v8.5.4:365-421):
             // the edit is gone from relay.meta, and the pull goes on from there, not from 4
             assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(LAST_TXN);
             assertThat(meta(sim)).contains("binlog-pos = " + LAST_TXN + "\n");
@@ -163,7 +167,7 @@ class RelayOverflowTest {
             Files.delete(sim.relayMetaFile(SOURCE).resolveSibling(BIG));
             sim.editRelayMeta(SOURCE, BIG, 4);
             sim.startWorker(WORKER);
-            // no file to recover: the pull starts at 4 and writes the whole file again (relay.go@v8.5.4:428-434)
+            // no file to recover: the pull starts at 4 and writes the whole file again (relay.go@v8.5.4:443-449)
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
             assertThat(sim.relayPosition(SOURCE)).isEqualTo(new Position(BIG, 4));
             for (int i = 0; i < 20 && "Running".equals(sim.relayStage(SOURCE)); i++) {
@@ -218,7 +222,7 @@ class RelayOverflowTest {
             sim.editRelayMeta(SOURCE, NEXT, 4);
             assertThat(postJson(sim, "/api/v1/sources/" + SOURCE + "/relay/enable", "{\"worker_name_list\": []}")
                     .status()).isEqualTo(200);
-            // a new relay unit read relay.meta when it started (source_worker.go@v8.5.4:281-387)
+            // a new relay unit read relay.meta when it started (source_worker.go@v8.5.4:293-390)
             assertThat(sim.relayPosition(SOURCE)).isEqualTo(new Position(NEXT, 4));
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
             assertThat(sim.workerUp(WORKER)).isTrue();
@@ -267,6 +271,81 @@ class RelayOverflowTest {
             assertThat(Files.exists(root.resolve("aaaaaaaa-0000-0000-0000-000000000000.000001"))).isFalse();
             assertThat(Files.readString(root.resolve("server-uuid.index"))).isEqualTo(UUID + ".000001\n");
             await().atMost(WAIT).until(() -> new Position("mysql-bin.000003", 8192).equals(sim.relayPosition(SOURCE)));
+        }
+    }
+
+    @Test
+    void recoveryOfACopyPastFourGibCutsItAtTheWrappedOffsetAndTheReaderCannotStartInIt() throws Exception {
+        try (DmMasterSimulator sim = stoppedClock()) {
+            sim.startTask(SimSupport.taskYaml("rl-wrap", false));
+            sim.injectRelayOverflow(SOURCE, BIG);
+            for (int i = 0; i < 40 && !new Position(BIG, LAST_TXN).equals(sim.checkpoint("rl-wrap", SOURCE)); i++) {
+                sim.tickNow();
+            }
+            // a person copies the whole upstream file in, but leaves relay.meta on the big file itself
+            sim.stopWorker(WORKER);
+            sim.copyUpstreamFileIntoRelayDir(SOURCE, BIG);
+            sim.editRelayMeta(SOURCE, BIG, 4);
+            sim.startWorker(WORKER);
+            // recovery reads the uint32 LogPos of the file's last transaction: past 4 GiB it wraps, and the copy is
+            // cut there (relay.go@v8.5.4:443-493, inference from DM's code, dm-facts §7.2)
+            long wrapped = UpstreamBinlog.BIG_FILE_SIZE & 0xFFFFFFFFL;
+            assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(wrapped);
+            // the pull from there asks the upstream for a position inside an event: 30015 with MySQL's 1236
+            assertThat(sim.relayErrors(SOURCE).get(0).code()).isEqualTo(30015);
+            assertThat(sim.relayErrors(SOURCE).get(0).rawCause()).contains("binlog truncated in the middle of event");
+            // the subtask, re-created at its checkpoint (flushed at close, below 4 GiB but past the cut), cannot open
+            // its relay reader there: 11106 (checkRelayPos, local_reader.go@v8.5.4:107-124)
+            sim.tickNow();
+            assertThat(sim.subtaskStage("rl-wrap", SOURCE)).isEqualTo("Paused");
+            assertThat(sim.subtaskErrors("rl-wrap", SOURCE).get(0).code()).isEqualTo(11106);
+        }
+    }
+
+    @Test
+    void aRelayFileCutBackUnderARunningReaderIs11034AndTheReaderGoesOnFromTheUpstream() throws Exception {
+        try (DmMasterSimulator sim = sim(DmVersion.V5_4, Duration.ofHours(1), Duration.ofHours(1))) {
+            sim.startTask(SimSupport.taskYaml("rl-cut", false));
+            sim.injectRelayOverflow(SOURCE, BIG);
+            for (int i = 0; i < 40 && !new Position(BIG, LAST_TXN).equals(sim.checkpoint("rl-cut", SOURCE)); i++) {
+                sim.tickNow();
+            }
+            assertThat(sim.subtaskReadsRelay("rl-cut", SOURCE)).isTrue();
+            // the whole upstream file copied in while the relay is paused by its error, then resume-relay (v5.4):
+            // the relay's recovery cuts the copy at the wrapped offset, under the running reader
+            sim.copyUpstreamFileIntoRelayDir(SOURCE, BIG);
+            postJson(sim, "/api/v1/sources/" + SOURCE + "/resume-relay", "{}");
+            assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(UpstreamBinlog.BIG_FILE_SIZE & 0xFFFFFFFFL);
+            // the reader finds the file smaller than its position: 11034 (local_reader.go@v8.5.4:673,698), a read
+            // error the syncer retries by reading the upstream (streamer_controller.go@v8.5.4:240-287), which
+            // serves the position: no error shows, the subtask goes on from the upstream
+            sim.tickNow();
+            assertThat(sim.subtaskReadsRelay("rl-cut", SOURCE)).isFalse();
+            assertThat(sim.subtaskErrors("rl-cut", SOURCE)).isEmpty();
+            for (int i = 0; i < 40 && !sim.masterPosition(SOURCE).equals(sim.checkpoint("rl-cut", SOURCE)); i++) {
+                sim.tickNow();
+            }
+            assertThat(sim.checkpoint("rl-cut", SOURCE)).isEqualTo(sim.masterPosition(SOURCE));
+        }
+    }
+
+    @Test
+    void aRelayReaderStartingPastTheRelayFileFailsWith11106() {
+        try (DmMasterSimulator sim = stoppedClock()) {
+            sim.startTask(SimSupport.taskYaml("rl-big", false));
+            for (int i = 0; i < 10; i++) {
+                sim.tickNow();
+            }
+            sim.stopWorker(WORKER);
+            // a stored checkpoint beyond what the relay holds of the file
+            sim.editStoredCheckpoint("rl-big", SOURCE, "mysql-bin.000002", (1 << 20) + 100);
+            sim.startWorker(WORKER);
+            // checkRelayPos fails when the stream opens, returned directly (local_reader.go@v8.5.4:107-124)
+            assertThat(sim.subtaskStage("rl-big", SOURCE)).isEqualTo("Paused");
+            ProcessError e = sim.subtaskErrors("rl-big", SOURCE).get(0);
+            assertThat(e.code()).isEqualTo(11106);
+            assertThat(e.message()).isEqualTo("the given relay log pos (mysql-bin.000002, 1048676) of meta config is too"
+                    + " big, please check it again");
         }
     }
 

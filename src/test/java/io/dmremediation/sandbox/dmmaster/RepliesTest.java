@@ -46,7 +46,7 @@ class RepliesTest {
             sim.stopWorker(WORKER);
             JsonNode r = startTask(sim, SimSupport.taskYaml("rp-nw", false)).json();
             assertThat(r.path("result").asBoolean()).isTrue();
-            // handleOperationResult: a bare string, no terror (server.go@v8.5.4:2063-2066)
+            // handleOperationResult: a bare string, no terror (server.go@v8.5.4:2068-2071)
             assertThat(r.path("sources").path(0).path("msg").asText()).isEqualTo(SOURCE + " relevant worker-client not found");
         }
     }
