@@ -104,7 +104,7 @@ public final class OpenApiClient {
 
     /**
      * As {@link #enableRelay}, with {@code relay_binlog_name}: DM-master stores it in the source config first
-     * ({@code pingcap/tiflow:dm/master/openapi_controller.go@v8.5.4:252-274}, {@code dm/dm/master/openapi.go@v5.4.0:251-273}).
+     * ({@code pingcap/tiflow:dm/master/openapi_controller.go:252-274@v8.5.4}, {@code dm/dm/master/openapi.go:251-273@v5.4.0}).
      */
     public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
         relay(source, version == OpenApiSupport.V6 ? "relay/enable" : "start-relay", workers, relayBinlogName);

@@ -45,7 +45,7 @@ class RelayOverflowRuleTest {
     void syncerErrorsOnASubtaskAreNotTheRelays() {
         assertThat(matches(Dm.parseRelay11038(Dm.CHECKSUM), SYNC)).isFalse();
         assertThat(matches(Dm.posTooBig11106(), SYNC)).isFalse();
-        // 11034 comes from the syncer's relay reader (local_reader.go@v8.5.4:673,698), whatever its workaround says
+        // 11034 comes from the syncer's relay reader (local_reader.go:673,698@v8.5.4), whatever its workaround says
         assertThat(matches(Dm.smaller11034(), SYNC)).isFalse();
         assertThat(matches(Dm.getEvent36069(Dm.MYSQL_BOGUS), SYNC)).isFalse();
     }

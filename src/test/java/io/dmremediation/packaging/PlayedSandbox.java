@@ -87,7 +87,7 @@ final class PlayedSandbox {
             world.dm().injectInvalidConnection(TASK_1, SandboxWorld.SOURCE_1, Integer.MAX_VALUE);
             awaitOutcome(2, "RestartTask");
             log(t0, "RestartTask done");
-            world.dm().injectRelayOverflow(SandboxWorld.SOURCE_2, "mysql-bin.000002");
+            world.dm().injectRelayOverflow(SandboxWorld.SOURCE_2, world.dm().nextBinlogFile(SandboxWorld.SOURCE_2));
             awaitOutcome(3, "FixRelayMeta");
             log(t0, "FixRelayMeta done");
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()

@@ -44,10 +44,10 @@ final class Bindings {
 
     /**
      * A worker process stops. Graceful (SIGTERM, pod deletion: {@code Server.Close},
-     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:505-530}): units close and flush, and the deferred revoke of
+     * {@code pingcap/tiflow:dm/worker/server.go:505-530@v8.5.4}): units close and flush, and the deferred revoke of
      * the keepalive lease deletes the worker's key at once ({@code pingcap/tiflow:dm/pkg/ha/keepalive.go@v8.5.4:
      * 122-128}), so DM-master unbinds it now. A crash (kill -9): nothing is flushed and the key stays until its TTL
-     * expires (60 s; 1800 s while it runs a named relay, {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:761-798}).
+     * expires (60 s; 1800 s while it runs a named relay, {@code pingcap/tiflow:dm/worker/server.go:761-798@v8.5.4}).
      */
     void workerStopped(String name, boolean graceful, long now) {
         WorkerState w = worker(name);
@@ -86,7 +86,7 @@ final class Bindings {
     }
 
     /**
-     * {@code handleWorkerOffline} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:2189-2233}): the
+     * {@code handleWorkerOffline} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:2189-2233@v8.5.4}): the
      * bound is deleted, the worker is offline, and the source is bound again at once ({@link #tryBoundForSource}).
      */
     private void leaseGone(String name, long now) {
@@ -103,7 +103,7 @@ final class Bindings {
     }
 
     /**
-     * {@code tryBoundForSource} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:2321-2419}; same
+     * {@code tryBoundForSource} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:2321-2419@v8.5.4}; same
      * order in v5.3.0 … master): a named relay worker of the source that was bound to it before; any online named
      * relay worker of the source; a free worker that was bound to it before; any free worker (DM takes the first in
      * Go's map order, i.e. any; the simulator the first by name). None: the source stays unbound.
@@ -130,7 +130,7 @@ final class Bindings {
     }
 
     /**
-     * {@code tryBoundForWorker} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:2239-2313}): its last
+     * {@code tryBoundForWorker} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:2239-2313@v8.5.4}): its last
      * bound source if that waits unbound; its relay source if not bound elsewhere; any unbound source.
      */
     void tryBoundForWorker(String name, long now) {
@@ -160,7 +160,7 @@ final class Bindings {
     }
 
     /**
-     * {@code boundSourceToWorker} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:2423-2436}): the
+     * {@code boundSourceToWorker} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:2423-2436@v8.5.4}): the
      * bound (with a Running relay stage in {@code enable-relay} mode) is put; the worker handles the source.
      */
     void bind(SourceState s, String worker, long now) {

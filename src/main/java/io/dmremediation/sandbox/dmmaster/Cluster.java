@@ -91,7 +91,7 @@ final class Cluster {
     }
 
     /**
-     * {@code bound_stage} / list-member stage (§2.1, {@code pingcap/tiflow:dm/master/scheduler/worker.go@v8.5.4:63-66}):
+     * {@code bound_stage} / list-member stage (§2.1, {@code pingcap/tiflow:dm/master/scheduler/worker.go:63-66@v8.5.4}):
      * {@code offline} without a keepalive key, {@code bound} with a source, {@code relay} for a named relay worker
      * that is not bound, else {@code free}.
      */

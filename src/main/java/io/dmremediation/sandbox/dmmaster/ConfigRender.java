@@ -24,10 +24,10 @@ final class ConfigRender {
     }
 
     /**
-     * GetCfg TaskType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2449-2590}): the task regenerated from the
-     * stored subtask configs ({@code SubTaskConfigsToTaskConfig}, {@code pingcap/tiflow:dm/config/task_converters.go
-     * @v8.5.4:382-509}): sources sorted by id, each per-source block under a generated name {@code <prefix>-NN}
-     * ({@code getGenerateName}, {@code dm/config/task.go@v8.5.4:1014-1026}; identical blocks share a name), the
+     * GetCfg TaskType ({@code pingcap/tiflow:dm/master/server.go:2449-2590@v8.5.4}): the task regenerated from the
+     * stored subtask configs ({@code SubTaskConfigsToTaskConfig}, {@code
+     * pingcap/tiflow:dm/config/task_converters.go:382-509@v8.5.4}): sources sorted by id, each per-source block under a generated name {@code <prefix>-NN}
+     * ({@code getGenerateName}, {@code dm/config/task.go:1014-1026@v8.5.4}; identical blocks share a name), the
      * inline {@code syncer} emitted as {@code null}, defaults filled in, and the target password as {@code ******}.
      */
     static String task(TaskConfig cfg, List<String> sources, DmVersion v) {
@@ -51,7 +51,7 @@ final class ConfigRender {
         y.append("  host: ").append(scalar(cfg.target().host())).append('\n');
         y.append("  port: ").append(cfg.target().port()).append('\n');
         y.append("  user: ").append(scalar(cfg.target().user())).append('\n');
-        // config.ObfuscatedPasswordForFeedback (dm/config/source_config.go@v8.5.4:59), quoted by go-yaml
+        // config.ObfuscatedPasswordForFeedback (dm/config/source_config.go:59@v8.5.4), quoted by go-yaml
         y.append("  password: '").append(TaskConfig.PASSWORD_MASK).append("'\n");
         y.append("  max-allowed-packet: null\n");
         y.append("  session: {}\n");
@@ -175,7 +175,7 @@ final class ConfigRender {
         return y.toString();
     }
 
-    /** One {@code SyncerConfig} with DM's defaults for what the task left out ({@code dm/config/task.go@v8.5.4:392-422}). */
+    /** One {@code SyncerConfig} with DM's defaults for what the task left out ({@code dm/config/task.go:392-422@v8.5.4}). */
     private static String syncerBlock(JsonNode given, boolean safeMode, DmVersion v) {
         StringBuilder b = new StringBuilder();
         b.append("    meta-file: \"\"\n");
@@ -198,7 +198,7 @@ final class ConfigRender {
     }
 
     /**
-     * GetCfg SourceType ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:2565-2580}): the stored source config with
+     * GetCfg SourceType ({@code pingcap/tiflow:dm/master/server.go:2565-2580@v8.5.4}): the stored source config with
      * {@code from.password} as {@code ******}; {@code enable-relay} is what DM-master stores now (the no-name relay
      * start/stop changes it, §7.1).
      */

@@ -7,10 +7,10 @@ package io.dmremediation.sandbox.dmmaster;
  *   <li>{@code driver: bad connection}: every version resets the connection and retries the batch after 3 s when
  *       the reset succeeds. The simulator's injected bad connection stands for a downstream that is still
  *       unreachable, so the reset fails: up to v8.5 it is tried once and the subtask pauses at once
- *       ({@code pingcap/tiflow:dm/syncer/dbconn/db.go@v8.5.4:242-262}); after v8.5 the reset is retried 10 times,
+ *       ({@code pingcap/tiflow:dm/syncer/dbconn/db.go:242-262@v8.5.4}); after v8.5 the reset is retried 10 times,
  *       3 s apart, before the pause ({@code pingcap/tiflow:dm/syncer/dbconn/db.go:254-275}).</li>
  *   <li>{@code invalid connection}: never retried up to v8.5 ({@code IsUnretryableConnectionError},
- *       {@code pingcap/tiflow:dm/pkg/retry/errors.go@v8.5.4:98-103}); after v8.5 retried like a bad connection when
+ *       {@code pingcap/tiflow:dm/pkg/retry/errors.go:98-103@v8.5.4}); after v8.5 retried like a bad connection when
  *       it happened on BEGIN (10007) or the task config has {@code safe-mode: true}
  *       ({@code IsRetryableConnectionErrorOnBeginOrSafeMode}, {@code pingcap/tiflow:dm/pkg/retry/errors.go:108-110}).</li>
  * </ul>

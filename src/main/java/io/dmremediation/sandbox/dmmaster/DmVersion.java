@@ -78,9 +78,9 @@ public enum DmVersion {
 
     /**
      * A failed precheck: {@code resp.CheckResult = terror.WithClass(err, ClassDMMaster).Error()} from v6.0
-     * ({@code pingcap/tiflow:dm/master/server.go@v8.5.4:520-523}, {@code dm/dm/master/server.go@v6.1.0:502-505});
+     * ({@code pingcap/tiflow:dm/master/server.go:520-523@v8.5.4}, {@code dm/dm/master/server.go:502-505@v6.1.0});
      * v5.x checks inside {@code generateSubTask} and puts the error in {@code msg}
-     * ({@code pingcap/tiflow:dm/dm/master/server.go@v5.4.0:432,1458-1461}).
+     * ({@code pingcap/tiflow:dm/dm/master/server.go:432,1458-1461@v5.4.0}).
      */
     boolean precheckInCheckResult() {
         return this != V5_4;
@@ -89,7 +89,7 @@ public enum DmVersion {
     /**
      * {@code ErrDBExecuteFailedBegin} (10007) for a failed BEGIN: only after v8.5 (PR #12078,
      * {@code pingcap/tiflow:dm/pkg/conn/baseconn.go:168}); up to v8.5.x it is {@code ErrDBExecuteFailed.Delegate(err,
-     * "begin")}, 10006 ({@code pingcap/tiflow:dm/pkg/conn/baseconn.go@v8.5.7:168}).
+     * "begin")}, 10006 ({@code pingcap/tiflow:dm/pkg/conn/baseconn.go:168@v8.5.7}).
      */
     boolean beginFailureIs10007() {
         return this == V26_3;
@@ -98,7 +98,7 @@ public enum DmVersion {
     /**
      * The downstream connection reset after {@code driver: bad connection} is retried (10 × 3 s) only after v8.5
      * ({@code pingcap/tiflow:dm/syncer/dbconn/db.go:254-275}); up to v8.5 it is one attempt, so while the downstream
-     * is still unreachable the subtask pauses at once ({@code pingcap/tiflow:dm/syncer/dbconn/db.go@v8.5.4:242-262}).
+     * is still unreachable the subtask pauses at once ({@code pingcap/tiflow:dm/syncer/dbconn/db.go:242-262@v8.5.4}).
      * After v8.5 {@code invalid connection} on BEGIN or with config {@code safe-mode: true} is retried the same way
      * ({@code IsRetryableConnectionErrorOnBeginOrSafeMode}, {@code pingcap/tiflow:dm/pkg/retry/errors.go:108-110}).
      */

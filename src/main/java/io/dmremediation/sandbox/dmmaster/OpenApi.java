@@ -287,7 +287,7 @@ final class OpenApi {
             ArrayNode arr = Json.array();
             for (SourceState s : c.sources.values()) {
                 // the filter looks at named relay workers only: an enable-relay source counts as relay off
-                // (openapi_controller.go@v8.5.4:213-223, §2.1)
+                // (openapi_controller.go:213-223@v8.5.4, §2.1)
                 if (enableRelay != null && Boolean.parseBoolean(enableRelay) != !s.relayWorkers.isEmpty()) {
                     continue;
                 }
@@ -335,7 +335,7 @@ final class OpenApi {
     /**
      * {@code DMAPIGetSourceStatus}: the bound worker's answer and one per relay-only (named, unbound) worker
      * ({@code getSourceStatusListFromWorker} asks the bound and the relay workers, {@code
-     * pingcap/tiflow:dm/master/openapi_controller.go@v8.5.4:78-113}); a source not bound to a live worker shows only
+     * pingcap/tiflow:dm/master/openapi_controller.go:78-113@v8.5.4}); a source not bound to a live worker shows only
      * its name.
      */
     private ArrayNode sourceStatusList(SourceState s) {
@@ -362,7 +362,7 @@ final class OpenApi {
 
     /**
      * v6+ {@code POST /api/v1/sources/{s}/relay/enable|disable} ({@code DMAPIEnableRelay}/{@code DMAPIDisableRelay},
-     * {@code pingcap/tiflow:dm/master/openapi_view.go@v8.5.4:403-427}): an absent or {@code null}
+     * {@code pingcap/tiflow:dm/master/openapi_view.go:403-427@v8.5.4}): an absent or {@code null}
      * {@code worker_name_list} names the bound worker, an explicit list (the empty one too) is passed on (§7.1).
      */
     private HttpReply relay(HttpRequest q, String source, boolean enable) {
@@ -387,7 +387,7 @@ final class OpenApi {
 
     /**
      * v5.3/v5.4 {@code start-relay}/{@code stop-relay} ({@code DMAPIStartRelay}/{@code DMAPIStopRelay},
-     * {@code pingcap/tiflow:dm/dm/master/openapi.go@v5.4.0:239-287}): the required {@code worker_name_list} goes to
+     * {@code pingcap/tiflow:dm/dm/master/openapi.go:239-287@v5.4.0}): the required {@code worker_name_list} goes to
      * the scheduler as it is, so {@code []} takes the no-name path (§2.4, §7.1); {@code pause-relay}/{@code
      * resume-relay} set the expected relay stage of the source.
      */

@@ -60,7 +60,7 @@ public record ProcessError(int code, String errClass, String scope, String level
     /**
      * gogo protobuf's {@code String()} of {@code pb.ProcessError} ({@code proto.CompactTextString}): the fields that
      * are set, {@code name:value}, strings quoted with Go escapes, each followed by a space
-     * ({@code pingcap/tiflow:dm/pb/dmworker.pb.go@v8.5.4:2157}). DM-master joins these into a 38032 message (§1.2).
+     * ({@code pingcap/tiflow:dm/pb/dmworker.pb.go:2157@v8.5.4}). DM-master joins these into a 38032 message (§1.2).
      */
     String protoText() {
         StringBuilder sb = new StringBuilder();

@@ -97,7 +97,7 @@ final class RelayDir {
         }
     }
 
-    /** {@code Relay.PurgeRelayDir}: everything under the relay dir goes ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:338-361}). */
+    /** {@code Relay.PurgeRelayDir}: everything under the relay dir goes ({@code pingcap/tiflow:dm/relay/relay.go:338-361@v8.5.4}). */
     void purge() {
         copies.clear();
         txnEnds.clear();

@@ -25,7 +25,7 @@ final class RelayProcess {
     }
 
     /**
-     * {@code Relay.process} up to the first pull ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:183-300}; the same
+     * {@code Relay.process} up to the first pull ({@code pingcap/tiflow:dm/relay/relay.go:183-300@v8.5.4}; the same
      * sequence in {@code dm/relay/relay.go@v5.4.0} and {@code @v6.1.0}): load relay.meta (§7.2 "Read": at every start),
      * then
      * <ol>
@@ -81,7 +81,7 @@ final class RelayProcess {
     }
 
     /**
-     * {@code tryRecoverLatestFile} ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:365-421}, {@code doRecovering}
+     * {@code tryRecoverLatestFile} ({@code pingcap/tiflow:dm/relay/relay.go:365-421@v8.5.4}, {@code doRecovering}
      * l.443-493): skipped only for a meta that compares ≤ ({@code ""}, 4), i.e. an empty file name (go-mysql compares
      * names first); a missing file is skipped too. Otherwise the file is parsed from 0: the position becomes the
      * header {@code LogPos} (uint32) of its last complete transaction, the file is truncated there when longer, and
@@ -114,7 +114,7 @@ final class RelayProcess {
 
     /**
      * {@code isRelayMetaOutdated} without GTID: the needed file's name is later than relay.meta's
-     * ({@code pingcap/tiflow:dm/relay/relay.go@v8.5.4:240-281}).
+     * ({@code pingcap/tiflow:dm/relay/relay.go:240-281@v8.5.4}).
      */
     private static boolean outdated(SourceState s, RelayUnit r, Position meta) {
         return r.neededFile != null && s.binlog.has(r.neededFile) && s.binlog.has(meta.file())
@@ -136,9 +136,9 @@ final class RelayProcess {
      * One tick of the relay writer: pull up to {@code budget} bytes. Pulling a file over 4 GiB stops at the first
      * event that starts past 4 GiB: its start, computed as {@code LogPos - EventSize} on uint32 header fields,
      * wraps below the file offset, the duplicate check compares other bytes and fails with 30029
-     * ({@code handlePotentialHoleOrDuplicate}, {@code pingcap/tiflow:dm/relay/relay_writer.go@v8.5.4:245-317},
-     * {@code checkIsDuplicateEvent}, {@code dm/relay/file_util.go@v8.5.4:127-158}; the same computation in
-     * {@code dm/relay/writer/file.go@v5.3.0:337} and {@code dm/relay/relay_writer.go@v6.1.0:301}). Every pull of
+     * ({@code handlePotentialHoleOrDuplicate}, {@code pingcap/tiflow:dm/relay/relay_writer.go:245-317@v8.5.4},
+     * {@code checkIsDuplicateEvent}, {@code dm/relay/file_util.go:127-158@v8.5.4}; the same computation in
+     * {@code dm/relay/writer/file.go:337@v5.3.0} and {@code dm/relay/relay_writer.go:301@v6.1.0}). Every pull of
      * the file meets it at the same point, a re-pull from position 4 too (§7.3, inference from DM's code).
      */
     static void pull(SourceState s, RelayUnit r, long budget) {

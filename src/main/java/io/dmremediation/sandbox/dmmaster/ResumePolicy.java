@@ -39,7 +39,7 @@ final class ResumePolicy {
                 }
             }
         }
-        // the parse-relay texts are matched against Message, not RawCause (§5.1 note; unit.go@v8.5.4:136-141),
+        // the parse-relay texts are matched against Message, not RawCause (§5.1 note; unit.go:136-141@v8.5.4),
         // lower-cased on both sides; the real 11038 carries them in RawCause, so it stays resumable
         if (e.code() == 11038) {
             String message = e.message().toLowerCase(Locale.ROOT);

@@ -40,7 +40,7 @@ final class Scheduler {
     // ---- gateway StartTask / OperateTask ------------------------------------------------------------------
 
     /**
-     * start-task ({@code StartTask}, {@code pingcap/tiflow:dm/master/server.go@v8.5.4:478-613}, same flow v5.3 …
+     * start-task ({@code StartTask}, {@code pingcap/tiflow:dm/master/server.go:478-613@v8.5.4}, same flow v5.3 …
      * master): parse and check the task; run the precheck on every call (§1.2; a failure is {@code result: false}
      * with the text in {@code checkResult} from v6.0, in {@code msg} in v5.x, and nothing is started); refuse it when
      * its subtasks already exist (46014); otherwise add the subtask configs with expected stage Running (a worker
@@ -212,7 +212,7 @@ final class Scheduler {
 
     /**
      * What DM-master reports per source after it asked for a stage ({@code getSourceRespsAfterOperation} /
-     * {@code waitOperationOk}, {@code pingcap/tiflow:dm/master/server.go@v8.5.4:1874-2131}): it polls the worker up to
+     * {@code waitOperationOk}, {@code pingcap/tiflow:dm/master/server.go:1874-2131@v8.5.4}): it polls the worker up to
      * 10 times, 1 s apart, and answers {@code result: true} once the subtask is in the stage (Finished counts as
      * Running), {@code result: false} with 38032 wrapping the subtask's errors as soon as it reports errors, 38045 when
      * neither happened in time, and {@code "<source> relevant worker-client not found"} without a worker. The
@@ -359,7 +359,7 @@ final class Scheduler {
     /**
      * The OpenAPI v6+ handlers' filling-in: a {@code worker_name_list} that is absent or {@code null} becomes the
      * source's bound worker (none: 40070); an explicit list, the empty one too, is passed on as it is
-     * ({@code enableRelay}/{@code disableRelay}, {@code pingcap/tiflow:dm/master/openapi_controller.go@v8.5.4:239-293};
+     * ({@code enableRelay}/{@code disableRelay}, {@code pingcap/tiflow:dm/master/openapi_controller.go:239-293@v8.5.4};
      * same in v6.0.0, v6.1.0).
      */
     List<String> boundWorkerIfUnnamed(String source, List<String> workerNames) {
@@ -375,9 +375,9 @@ final class Scheduler {
 
     /**
      * {@code relay_binlog_name} in a relay enable first rewrites the source config ({@code UpdateSourceCfg},
-     * {@code pingcap/tiflow:dm/master/openapi_controller.go@v8.5.4:252-274}, {@code dm/dm/master/openapi.go@v5.4.0:
+     * {@code pingcap/tiflow:dm/master/openapi_controller.go:252-274@v8.5.4}, {@code dm/dm/master/openapi.go@v5.4.0:
      * 251-273}): refused with 46025 while a subtask of the source is expected Running or a relay stage is held for it
-     * ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:408-438}).
+     * ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:408-438@v8.5.4}).
      */
     void setRelayBinlogName(String source, String file) {
         SourceState s = sourceCfg(source);
@@ -392,8 +392,8 @@ final class Scheduler {
     }
 
     /**
-     * {@code Scheduler.StartRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:1373-1484};
-     * {@code dm/dm/master/scheduler/scheduler.go@v5.4.0:1158-1269}, {@code @v6.1.0:1352-1463}). Without worker names
+     * {@code Scheduler.StartRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:1373-1484@v8.5.4};
+     * {@code dm/dm/master/scheduler/scheduler.go:1158-1269@v5.4.0}, {@code …:1352-1463@v6.1.0}). Without worker names
      * (dmctl {@code start-relay -s}, OpenAPI with {@code []}): refused with 46028 while named relay workers exist;
      * otherwise {@code enable-relay} is stored as true and the bound worker starts relay. With names: refused with
      * 46030 for a source in {@code enable-relay} mode; 46004 for an unknown worker, 46021 for a worker bound to
@@ -453,11 +453,11 @@ final class Scheduler {
     }
 
     /**
-     * {@code Scheduler.StopRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:1487-1584};
-     * {@code dm/dm/master/scheduler/scheduler.go@v5.4.0:1272-1366}, {@code @v6.1.0:1466-1560}). Without names:
+     * {@code Scheduler.StopRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:1487-1584@v8.5.4};
+     * {@code dm/dm/master/scheduler/scheduler.go:1272-1366@v5.4.0}, {@code …:1466-1560@v6.1.0}). Without names:
      * refused with 46029 while named relay workers exist; otherwise {@code enable-relay} is stored as false and the
      * bound is put again, so the bound worker disables the relay it started by the source config
-     * ({@code pingcap/tiflow:dm/worker/server.go@v8.5.4:708-711}). With names: 46031 for a source in
+     * ({@code pingcap/tiflow:dm/worker/server.go:708-711@v8.5.4}). With names: 46031 for a source in
      * {@code enable-relay} mode; 46004 unknown worker; 46022 for a worker relaying another source; a worker not
      * relaying is skipped; the others stop relay.
      */
@@ -510,7 +510,7 @@ final class Scheduler {
 
     /**
      * pause-relay / resume-relay ({@code UpdateExpectRelayStage}, v5.3/v5.4 OpenAPI and gRPC; both relay modes,
-     * {@code pingcap/tiflow:dm/dm/master/openapi.go@v5.4.0:289-301}): every relay unit of the source.
+     * {@code pingcap/tiflow:dm/dm/master/openapi.go:289-301@v5.4.0}): every relay unit of the source.
      */
     void pauseRelay(String source) {
         SourceState s = sourceCfg(source);

@@ -74,7 +74,7 @@ final class StatusViews {
     /**
      * {@code RelayStatus}, present only while relay is enabled on the worker: after a disable the worker sends none,
      * so the gateway shows {@code relayStatus: null} and OpenAPI leaves {@code relay_status} out (§2.3, §3.2;
-     * {@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:651-690, relay status only while relayEnabled, l.676}).
+     * {@code pingcap/tiflow:dm/worker/source_worker.go:651-690@v8.5.4, relay status only while relayEnabled, l.676}).
      */
     static RelayView relay(SourceState s, RelayUnit r) {
         if (r == null) {

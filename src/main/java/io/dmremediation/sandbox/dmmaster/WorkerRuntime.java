@@ -22,7 +22,7 @@ final class WorkerRuntime {
 
     /**
      * The worker was bound to the source ({@code operateSourceBound → enableHandleSubtasks},
-     * {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:682-711}): in {@code enable-relay} mode it enables relay
+     * {@code pingcap/tiflow:dm/worker/server.go:682-711@v8.5.4}): in {@code enable-relay} mode it enables relay
      * first ({@code w.EnableRelay(true)}), and a relay it had started by the source config but the config no longer
      * asks for is disabled; then every subtask of the source is created in its expected stage.
      */
@@ -44,7 +44,7 @@ final class WorkerRuntime {
     /**
      * The source goes away from its worker (unbind, or the worker stops): subtasks close (a running syncer flushes
      * its checkpoint when the close is graceful), and a relay started by the source config closes, flushing
-     * relay.meta ({@code disableHandleSubtasks}, {@code pingcap/tiflow:dm/worker/server.go@v8.5.4:713-733}).
+     * relay.meta ({@code disableHandleSubtasks}, {@code pingcap/tiflow:dm/worker/server.go:713-733@v8.5.4}).
      */
     void releaseSource(SourceState s, String worker, boolean graceful) {
         for (Subtask st : c.subtasksOfSource(s.id)) {
@@ -62,7 +62,7 @@ final class WorkerRuntime {
     // ---- relay on one worker ------------------------------------------------------------------------------
 
     /**
-     * {@code SourceWorker.EnableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:293-390}): the relay
+     * {@code SourceWorker.EnableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go:293-390@v8.5.4}): the relay
      * start point is the minimum checkpoint of the source's subtasks ({@code getMinLocInAllSubTasks}, read from the
      * downstream), a new relay unit is built (it reads relay.meta when it starts, §7.2), and every subtask of the
      * source on this worker is closed and run again in its stage, now reading relay ({@code resetAllSubTasks}).
@@ -81,7 +81,7 @@ final class WorkerRuntime {
     }
 
     /**
-     * {@code SourceWorker.DisableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go@v8.5.4:402-437}): the relay
+     * {@code SourceWorker.DisableRelay} ({@code pingcap/tiflow:dm/worker/source_worker.go:402-437@v8.5.4}): the relay
      * unit closes (relay.meta flushed from memory) and every subtask is closed and run again in its stage, now reading
      * the upstream. Afterwards the worker reports no relay status at all (§2.3, §3.2).
      */
@@ -104,7 +104,7 @@ final class WorkerRuntime {
     }
 
     /**
-     * {@code resetAllSubTasks} ({@code pingcap/tiflow:dm/worker/subtask_holder.go@v8.5.4:52-64}): close each subtask
+     * {@code resetAllSubTasks} ({@code pingcap/tiflow:dm/worker/subtask_holder.go:52-64@v8.5.4}): close each subtask
      * and {@code Run} it again in the stage it had, with or without relay; its units are initialised again, so
      * checkpoints are read from the downstream (§6). A paused subtask comes back {@code Paused} without a result.
      */
@@ -168,7 +168,7 @@ final class WorkerRuntime {
 
     /**
      * Resume (user resume-relay or the relay's auto-resume): the unit runs {@code Relay.process} again, which reads
-     * relay.meta again (§7.2, {@code pingcap/tiflow:dm/worker/relay.go@v8.5.4:209-222}).
+     * relay.meta again (§7.2, {@code pingcap/tiflow:dm/worker/relay.go:209-222@v8.5.4}).
      */
     void resumeRelay(SourceState s, RelayUnit r, long now) {
         if (r.stage != SimStage.PAUSED) {
@@ -254,11 +254,11 @@ final class WorkerRuntime {
      * What the syncer meets when it (re)opens its binlog stream at its checkpoint ({@code StreamerController.Start},
      * §5.3). From the upstream: the upstream's answer to that position (36069, the MySQL text in Message). From relay:
      * a start position past the relay file's end is 11106, returned directly ({@code checkRelayPos},
-     * {@code pingcap/tiflow:dm/relay/local_reader.go@v8.5.4:107-124}); a relay file it cannot read (absent, or a
+     * {@code pingcap/tiflow:dm/relay/local_reader.go:107-124@v8.5.4}); a relay file it cannot read (absent, or a
      * position inside an event: 11038 with the parser's text in RawCause) is retried, and since the relay sub-dir
      * is the upstream's, the retry reads the upstream instead ({@code resetReplicationSyncer},
-     * {@code pingcap/tiflow:dm/syncer/binlogstream/streamer_controller.go@v8.5.4:240-287}); a second failure within a
-     * minute pauses the subtask with 36069 ({@code pingcap/tiflow:dm/syncer/syncer.go@v8.5.4:2211-2224}).
+     * {@code pingcap/tiflow:dm/syncer/binlogstream/streamer_controller.go:240-287@v8.5.4}); a second failure within a
+     * minute pauses the subtask with 36069 ({@code pingcap/tiflow:dm/syncer/syncer.go:2211-2224@v8.5.4}).
      */
     Optional<ProcessError> openError(SourceState s, Subtask st) {
         Position cp = st.checkpoint;

@@ -53,7 +53,7 @@ class GatewayRoutesTest {
                     .contains("code=20031").contains("source nope in deployment configuration not found");
 
             // the password GetCfg hands out is not the password: the precheck, run on every start-task, fails, and
-            // from v6.0 its text is in checkResult, msg empty (server.go@v8.5.4:520-523)
+            // from v6.0 its text is in checkResult, msg empty (server.go:520-523@v8.5.4)
             String obfuscated = SimSupport.taskYaml("gw-bad", false).replace("\"s3cret-pw\"", "'******'");
             JsonNode denied = startTask(sim, obfuscated).json();
             assertThat(denied.path("result").asBoolean()).isFalse();

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The two relay modes and what can start and stop each (§7.1; {@code Scheduler.StartRelay/StopRelay},
- * {@code pingcap/tiflow:dm/master/scheduler/scheduler.go@v8.5.4:1373-1584}, v5.4.0 and v6.1.0 alike), through the
+ * {@code pingcap/tiflow:dm/master/scheduler/scheduler.go:1373-1584@v8.5.4}, v5.4.0 and v6.1.0 alike), through the
  * OpenAPI of each flavour: v6+ {@code relay/enable|disable} (bound worker filled in only for an absent or null
  * list), v5.4 {@code start-relay|stop-relay} (list required, passed on as is).
  */
@@ -147,7 +147,7 @@ class RelayModesTest {
         try (DmMasterSimulator sim = enableRelaySource(v)) {
             sim.startTask(SimSupport.taskYaml("rm-from", false));
             postJson(sim, path(v, false), "{\"worker_name_list\": []}");
-            // UpdateSourceCfg first: 46025 while a subtask of the source is expected to run (scheduler.go@v8.5.4:408-438)
+            // UpdateSourceCfg first: 46025 while a subtask of the source is expected to run (scheduler.go:408-438@v8.5.4)
             JsonNode refused = refused(postJson(sim, path(v, true),
                     "{\"worker_name_list\": [], \"relay_binlog_name\": \"mysql-bin.000002\"}"));
             assertThat(refused.path("error_code").asInt()).isEqualTo(46025);
@@ -171,7 +171,7 @@ class RelayModesTest {
                 return;
             }
             assertThat(src.path("relay_config").path("enable_relay").asBoolean()).isTrue();
-            // openapi_controller.go@v8.5.4:213-223: an enable-relay source is "relay off" for this filter
+            // openapi_controller.go:213-223@v8.5.4: an enable-relay source is "relay off" for this filter
             JsonNode on = get(sim, "/api/v1/sources?enable_relay=true").json();
             assertThat(on.path("total").asInt()).isZero();
         }

@@ -146,7 +146,7 @@ class RelayOverflowTest {
             sim.stopWorker(WORKER);
             sim.editRelayMeta(SOURCE, BIG, 4);
             sim.startWorker(WORKER);
-            // recovery parsed the file from 0 and moved to its last complete transaction (relay.go@v8.5.4:365-421):
+            // recovery parsed the file from 0 and moved to its last complete transaction (relay.go:365-421@v8.5.4):
             // the edit is gone from relay.meta, and the pull goes on from there, not from 4
             assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(LAST_TXN);
             assertThat(meta(sim)).contains("binlog-pos = " + LAST_TXN + "\n");
@@ -167,7 +167,7 @@ class RelayOverflowTest {
             Files.delete(sim.relayMetaFile(SOURCE).resolveSibling(BIG));
             sim.editRelayMeta(SOURCE, BIG, 4);
             sim.startWorker(WORKER);
-            // no file to recover: the pull starts at 4 and writes the whole file again (relay.go@v8.5.4:443-449)
+            // no file to recover: the pull starts at 4 and writes the whole file again (relay.go:443-449@v8.5.4)
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
             assertThat(sim.relayPosition(SOURCE)).isEqualTo(new Position(BIG, 4));
             for (int i = 0; i < 20 && "Running".equals(sim.relayStage(SOURCE)); i++) {
@@ -203,7 +203,7 @@ class RelayOverflowTest {
             await().atMost(WAIT).until(() -> new Position("mysql-bin.000003", 8192).equals(sim.relayPosition(SOURCE)));
             sim.editRelayMeta(SOURCE, "mysql-bin.000002", 4);
             sim.growBinlog(SOURCE, 4096);
-            // the unit flushes its own position (relay.go@v8.5.4:860-873): the edit is gone
+            // the unit flushes its own position (relay.go:860-873@v8.5.4): the edit is gone
             await().atMost(WAIT).until(() -> meta(sim).contains("binlog-pos = 12288\n"));
             assertThat(meta(sim)).contains("binlog-name = \"mysql-bin.000003\"");
         }
@@ -222,7 +222,7 @@ class RelayOverflowTest {
             sim.editRelayMeta(SOURCE, NEXT, 4);
             assertThat(postJson(sim, "/api/v1/sources/" + SOURCE + "/relay/enable", "{\"worker_name_list\": []}")
                     .status()).isEqualTo(200);
-            // a new relay unit read relay.meta when it started (source_worker.go@v8.5.4:293-390)
+            // a new relay unit read relay.meta when it started (source_worker.go:293-390@v8.5.4)
             assertThat(sim.relayPosition(SOURCE)).isEqualTo(new Position(NEXT, 4));
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
             assertThat(sim.workerUp(WORKER)).isTrue();
@@ -248,7 +248,7 @@ class RelayOverflowTest {
             assertThat(sim.flushedCheckpoint("rl-old", SOURCE).file()).isEqualTo(NEXT);
             postJson(sim, "/api/v1/sources/" + SOURCE + "/relay/enable", "{\"worker_name_list\": []}");
             // relay.meta names the big file, the subtasks need the next: the relay dir is purged and the meta reset
-            // at (needed file, 4) (isRelayMetaOutdated, relay.go@v8.5.4:240-281)
+            // at (needed file, 4) (isRelayMetaOutdated, relay.go:240-281@v8.5.4)
             assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(-1);
             assertThat(sim.relayCopySize(SOURCE, "mysql-bin.000001")).isEqualTo(-1);
             assertThat(sim.relayErrors(SOURCE)).isEmpty();
@@ -267,7 +267,7 @@ class RelayOverflowTest {
         Files.writeString(root.resolve("aaaaaaaa-0000-0000-0000-000000000000.000001").resolve("relay.meta"),
                 "binlog-name = \"mysql-bin.000009\"\nbinlog-pos = 77\nbinlog-gtid = \"\"\n");
         try (DmMasterSimulator sim = sim()) {
-            // isNewServer (relay/util.go@v8.5.4:30-44) → reSetupMeta with UUIDSuffix set by the enable: purged
+            // isNewServer (relay/util.go:30-44@v8.5.4) → reSetupMeta with UUIDSuffix set by the enable: purged
             assertThat(Files.exists(root.resolve("aaaaaaaa-0000-0000-0000-000000000000.000001"))).isFalse();
             assertThat(Files.readString(root.resolve("server-uuid.index"))).isEqualTo(UUID + ".000001\n");
             await().atMost(WAIT).until(() -> new Position("mysql-bin.000003", 8192).equals(sim.relayPosition(SOURCE)));
@@ -288,14 +288,14 @@ class RelayOverflowTest {
             sim.editRelayMeta(SOURCE, BIG, 4);
             sim.startWorker(WORKER);
             // recovery reads the uint32 LogPos of the file's last transaction: past 4 GiB it wraps, and the copy is
-            // cut there (relay.go@v8.5.4:443-493, inference from DM's code, dm-facts §7.2)
+            // cut there (relay.go:443-493@v8.5.4, inference from DM's code, dm-facts §7.2)
             long wrapped = UpstreamBinlog.BIG_FILE_SIZE & 0xFFFFFFFFL;
             assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(wrapped);
             // the pull from there asks the upstream for a position inside an event: 30015 with MySQL's 1236
             assertThat(sim.relayErrors(SOURCE).get(0).code()).isEqualTo(30015);
             assertThat(sim.relayErrors(SOURCE).get(0).rawCause()).contains("binlog truncated in the middle of event");
             // the subtask, re-created at its checkpoint (flushed at close, below 4 GiB but past the cut), cannot open
-            // its relay reader there: 11106 (checkRelayPos, local_reader.go@v8.5.4:107-124)
+            // its relay reader there: 11106 (checkRelayPos, local_reader.go:107-124@v8.5.4)
             sim.tickNow();
             assertThat(sim.subtaskStage("rl-wrap", SOURCE)).isEqualTo("Paused");
             assertThat(sim.subtaskErrors("rl-wrap", SOURCE).get(0).code()).isEqualTo(11106);
@@ -316,8 +316,8 @@ class RelayOverflowTest {
             sim.copyUpstreamFileIntoRelayDir(SOURCE, BIG);
             postJson(sim, "/api/v1/sources/" + SOURCE + "/resume-relay", "{}");
             assertThat(sim.relayCopySize(SOURCE, BIG)).isEqualTo(UpstreamBinlog.BIG_FILE_SIZE & 0xFFFFFFFFL);
-            // the reader finds the file smaller than its position: 11034 (local_reader.go@v8.5.4:673,698), a read
-            // error the syncer retries by reading the upstream (streamer_controller.go@v8.5.4:240-287), which
+            // the reader finds the file smaller than its position: 11034 (local_reader.go:673,698@v8.5.4), a read
+            // error the syncer retries by reading the upstream (streamer_controller.go:240-287@v8.5.4), which
             // serves the position: no error shows, the subtask goes on from the upstream
             sim.tickNow();
             assertThat(sim.subtaskReadsRelay("rl-cut", SOURCE)).isFalse();
@@ -340,7 +340,7 @@ class RelayOverflowTest {
             // a stored checkpoint beyond what the relay holds of the file
             sim.editStoredCheckpoint("rl-big", SOURCE, "mysql-bin.000002", (1 << 20) + 100);
             sim.startWorker(WORKER);
-            // checkRelayPos fails when the stream opens, returned directly (local_reader.go@v8.5.4:107-124)
+            // checkRelayPos fails when the stream opens, returned directly (local_reader.go:107-124@v8.5.4)
             assertThat(sim.subtaskStage("rl-big", SOURCE)).isEqualTo("Paused");
             ProcessError e = sim.subtaskErrors("rl-big", SOURCE).get(0);
             assertThat(e.code()).isEqualTo(11106);

@@ -26,7 +26,7 @@ class RepliesTest {
             sim.startTask(SimSupport.taskYaml("rp-ok", false));
             sim.injectInvalidConnection("rp-ok", SOURCE, Integer.MAX_VALUE);
             JsonNode resume = operate(sim, "rp-ok", "Resume").json();
-            // waitOperationOk: result true, the source false with the subtask's errors (server.go@v8.5.4:1990-2019)
+            // waitOperationOk: result true, the source false with the subtask's errors (server.go:1990-2019@v8.5.4)
             assertThat(resume.path("result").asBoolean()).isTrue();
             JsonNode src = resume.path("sources").path(0);
             assertThat(src.path("result").asBoolean()).isFalse();
@@ -46,7 +46,7 @@ class RepliesTest {
             sim.stopWorker(WORKER);
             JsonNode r = startTask(sim, SimSupport.taskYaml("rp-nw", false)).json();
             assertThat(r.path("result").asBoolean()).isTrue();
-            // handleOperationResult: a bare string, no terror (server.go@v8.5.4:2068-2071)
+            // handleOperationResult: a bare string, no terror (server.go:2068-2071@v8.5.4)
             assertThat(r.path("sources").path(0).path("msg").asText()).isEqualTo(SOURCE + " relevant worker-client not found");
         }
     }

@@ -56,7 +56,7 @@ class SyncerOverflowTest {
             await().atMost(WAIT).until(() -> sim.synced("ovrelay", SOURCE));
             sim.injectSyncerOverflow("ovrelay", SOURCE, BIG);
             // the relay read fails (11038, retried), the retry reads the upstream, which refuses the position: 36069
-            // with MySQL's text in Message (streamer_controller.go@v8.5.4:240-287, syncer.go@v8.5.4:2211-2224)
+            // with MySQL's text in Message (streamer_controller.go:240-287@v8.5.4, syncer.go:2211-2224@v8.5.4)
             ProcessError e = sim.subtaskErrors("ovrelay", SOURCE).get(0);
             assertThat(e.code()).isEqualTo(36069);
             assertThat(e.message()).startsWith("get binlog event error: ERROR 1236 (HY000): binlog truncated in the"
@@ -77,7 +77,7 @@ class SyncerOverflowTest {
             ProcessError parse = ErrorCatalog.relayParseChecksum("/var/lib/dm-worker/relay/u.000001", BIG, 555);
             sim.injectError("ovparse", SOURCE, parse, false);
             assertThat(parse.rawCause()).isEqualTo("binlog checksum mismatch, data may be corrupted");
-            // unit.IsResumableError matches the text on Message only (unit.go@v8.5.4:136-141): DM keeps resuming it
+            // unit.IsResumableError matches the text on Message only (unit.go:136-141@v8.5.4): DM keeps resuming it
             await().atMost(WAIT).until(() -> sim.autoResumeCount("ovparse", SOURCE) >= 2);
             assertThat(sim.subtaskErrors("ovparse", SOURCE).get(0).code()).isEqualTo(11038);
         }
