@@ -186,6 +186,8 @@ final class PastedText {
                 fragment.add(line);
                 continue;
             }
+            // key lines without their braces are a ProcessError cut out of a reply: read, but recovered
+            recovered |= !fragment.isEmpty();
             flush(fragment, out);
             List<PastedErrors.Found> inside = line.startsWith("[code=") ? List.of() : PastedErrors.in(line);
             if (!inside.isEmpty()) {
@@ -196,6 +198,7 @@ final class PastedText {
                 out.addAll(oneError(DmErrorText.parse(line)));
             }
         }
+        recovered |= !fragment.isEmpty();
         flush(fragment, out);
         return new Pasted(out.build(), recovered);
     }
