@@ -3,6 +3,7 @@ package io.dmremediation.playbook;
 import io.dmremediation.api.ActiveRemediation;
 import io.dmremediation.diagnosis.Remedy;
 import io.dmremediation.dm.DmErrorReplyException;
+import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
 import io.dmremediation.domain.Stage;
@@ -99,9 +100,11 @@ public final class FixRelayMetaPlaybook implements Playbook {
                     Facts.get(a, FAILURE).orElse("the check failed")));
             case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, held, STOP_HELD);
             case STOP_HELD -> {
-                if (held.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t)) && !relayErrorStillThere(a, ctx)) {
-                    yield StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
-                            + " cleared before the fix; nothing was changed");
+                if (held.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t))) {
+                    Optional<StepResult> fenced = fence(a, ctx);
+                    if (fenced.isPresent()) {
+                        yield fenced.get();
+                    }
                 }
                 yield TaskLifecycle.stopTasks(a, ctx, ROUND, held, VERIFY_HELD);
             }
@@ -142,6 +145,10 @@ public final class FixRelayMetaPlaybook implements Playbook {
         }
         List<String> tasks = tasksOnSource(a, ctx);
         DmSnapshot snapshot = ctx.dm().status(tasks.isEmpty() ? List.of(trigger(a)) : tasks);
+        Optional<StepResult> cleared = clearedSinceDetection(a, snapshot);
+        if (cleared.isPresent()) {
+            return cleared.get();
+        }
         Optional<String> file = bigFile(a, snapshot);
         if (file.isEmpty()) {
             return refuse("cannot tell which binlog file passed 4 GiB (neither the relay error nor relay.meta names one)",
@@ -189,6 +196,23 @@ public final class FixRelayMetaPlaybook implements Playbook {
                 + " paused by errors are stopped meanwhile"));
     }
 
+    /**
+     * The detection may be older than this step (the cycle's snapshot): when DM no longer reports the error and shows
+     * the relay in another file than the one the error named, someone got it past the file meanwhile.
+     */
+    private static Optional<StepResult> clearedSinceDetection(ActiveRemediation a, DmSnapshot snapshot) {
+        if (Fence.errorStillThere(a, snapshot)) {
+            return Optional.empty();
+        }
+        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
+        Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
+        if (named.isEmpty() || at.isEmpty() || named.get().equals(at.get().plainFile())) {
+            return Optional.empty();
+        }
+        return Optional.of(StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                + " cleared before the fix (the relay is at " + at.get() + "); nothing was changed"));
+    }
+
     private static StepResult refuse(String why, String source, String file) {
         return StepResult.finish(Outcome.FAILED, why + "; nothing was changed. "
                 + RelayManualProcedure.text(source, file));
@@ -229,18 +253,30 @@ public final class FixRelayMetaPlaybook implements Playbook {
     }
 
     /**
-     * The relay error, or the relay still inside the big file: DM's task checker auto-resumes the relay after 30029
-     * (dm-facts §5.1, §7.3), so between two failures it shows Running without error, still in that file, and it
-     * fails there again.
+     * Before the first change: is the relay still stuck at the big file? DM's task checker auto-resumes the relay
+     * after 30029 (dm-facts §5.1, §7.3), so between two failures it runs without error, still in that file, and
+     * fails there again. A relay in the file is still stuck; one past it was fixed by someone else (abort). When
+     * DM-master's answer does not say where the relay is (OpenAPI v6+ source status has no relay position, and a
+     * cleanly running relay gets no detailed status), the step waits for the error to come back, and aborts only if
+     * it stays away for DM's reaction time.
      */
-    private static boolean relayErrorStillThere(ActiveRemediation a, PlaybookContext ctx) {
+    private static Optional<StepResult> fence(ActiveRemediation a, PlaybookContext ctx) {
         DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
         if (Fence.errorStillThere(a, snapshot)) {
-            return true;
+            return Optional.empty();
         }
-        Optional<String> file = Facts.get(a, FILE);
-        return file.isPresent() && snapshot.relayOf(a.source).map(Relay::relayBinlog)
-                .map(l -> file.get().equals(l.plainFile())).orElse(false);
+        String file = Facts.get(a, FILE).orElseThrow();
+        Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
+        if (at.isPresent() && file.equals(at.get().plainFile())) {
+            return Optional.empty();
+        }
+        if (at.isEmpty() && TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) <= 0) {
+            return Optional.of(StepResult.waitFor(TaskLifecycle.RECHECK, "the relay of " + a.source
+                    + " runs without error for now (DM's auto-resume); waiting for it to fail at " + file + " again"));
+        }
+        return Optional.of(StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                + " cleared before the fix" + at.map(l -> " (the relay is at " + l + ")").orElse("")
+                + "; nothing was changed"));
     }
 
     private static RelayControl control(ActiveRemediation a) {
@@ -252,9 +288,11 @@ public final class FixRelayMetaPlaybook implements Playbook {
     private StepResult relayOff(ActiveRemediation a, PlaybookContext ctx) {
         RelayControl control = control(a);
         if (!Facts.is(a, OFF_ISSUED)) {
-            if (Facts.list(a, HELD).isEmpty() && !relayErrorStillThere(a, ctx)) {
-                return StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
-                        + " cleared before the fix; nothing was changed");
+            if (Facts.list(a, HELD).isEmpty()) {
+                Optional<StepResult> fenced = fence(a, ctx);
+                if (fenced.isPresent()) {
+                    return fenced.get();
+                }
             }
             Facts.mark(a, OFF_ISSUED);
             return new StepResult.Persist("turning off " + control.describe(a.source));

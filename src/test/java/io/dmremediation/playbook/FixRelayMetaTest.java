@@ -52,6 +52,41 @@ class FixRelayMetaTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> world.dm().synced(tasks[0], S2));
     }
 
+    /**
+     * The fence before the first change: a person ran DM's documented procedure (worker stopped, the upstream file
+     * copied in, relay.meta at the next file, worker started) while the credentials were checked. The relay is past
+     * the file: the fix ends without touching anything. DM 5.4 because its status always shows the relay position.
+     */
+    @Test
+    void aRelayFixedByHandBeforeTheFirstChangeEndsTheFixWithNothingChanged() {
+        java.util.concurrent.atomic.AtomicBoolean fixedByHand = new java.util.concurrent.atomic.AtomicBoolean();
+        world = SandboxWorld.builder().version(DmVersion.V5_4).spareWorker(false).build();
+        world.startOperator(o -> o.withStepGate((a, step) -> {
+            if ("WaitCredentialsCheck".equals(step) && fixedByHand.compareAndSet(false, true)) {
+                String big = io.dmremediation.playbook.Facts.get(a, "binlogFile").orElseThrow();
+                world.dm().stopWorker(W1);
+                world.dm().copyUpstreamFileIntoRelayDir(S2, big);
+                world.dm().editRelayMeta(S2, BinlogFiles.next(big), 4);
+                world.dm().startWorker(W1);
+            }
+        }));
+        world.startTask("crm", S2);
+        world.apply(world.remediation("guard", "crm"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status().phase));
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.dm().synced("crm", S2));
+        String big = world.dm().nextBinlogFile(S2);
+        world.dm().injectRelayOverflow(S2, big);
+
+        HistoryEntry h = awaitOutcome(1);
+        assertThat(h.outcome).as(h.detail).isEqualTo("Aborted");
+        assertThat(h.detail).contains("cleared before the fix").contains("nothing was changed");
+        assertThat(fixedByHand).isTrue();
+        assertThat(world.dm().stopCount("crm")).isZero();
+        assertThat(world.dm().sourceEnableRelay(S2)).as("the relay was never turned off").isTrue();
+        assertThat(world.dm().relayStage(S2)).isEqualTo("Running");
+        assertThat(world.dm().relayErrors(S2)).isEmpty();
+    }
+
     HistoryEntry awaitOutcome(int n) {
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> status().history.size() >= n
                 && status().active == null);
