@@ -8,10 +8,10 @@ import java.util.Optional;
  * gets the Secret's password (DM-master hands out configs with the password masked), so a task that writes somewhere
  * else must not be stopped: it would be started with another system's password.
  */
-final class DownstreamMatch {
+public final class DownstreamMatch {
 
     /** A downstream as the task config or the Secret names it; never holds a password. */
-    record Endpoint(String host, String port, String user) {
+    public record Endpoint(String host, String port, String user) {
         @Override
         public String toString() {
             return user + "@" + host + ":" + port;

@@ -1,8 +1,16 @@
 package io.dmremediation.playbook;
 
+import static io.dmremediation.playbook.Phase.BEFORE_STOP;
+import static io.dmremediation.playbook.Phase.MUST_START;
+import static io.dmremediation.playbook.Phase.RUNNING;
+import static io.dmremediation.playbook.Phase.STOPPED;
+
 import io.dmremediation.api.ActiveRemediation;
+import io.dmremediation.api.RecoveryState;
+import io.dmremediation.api.RelayFixState;
+import io.dmremediation.api.TaskProgress.ActionState;
 import io.dmremediation.diagnosis.Remedy;
-import io.dmremediation.dm.DmErrorReplyException;
+import io.dmremediation.dm.DmMasterException;
 import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
@@ -38,42 +46,58 @@ import java.util.TreeMap;
  * <p>Tasks paused by an error that still need the file cannot read past it: they are stopped for the detour (config
  * saved, the downstream credentials checked first, refused when the task writes elsewhere) and started again after.
  * A task a person paused is never stopped: if it still needs the file the playbook refuses. Finished tasks and tasks
- * past the file are left alone. Every refusal comes before the first stop, with the manual procedure.
+ * past the file are left alone. Every refusal comes before the first stop, with the manual procedure. Once the relay
+ * is off or a task stopped, every failure leads to the recovery path: the relay on again, the held tasks started.
  */
 public final class FixRelayMetaPlaybook implements Playbook {
 
-    static final String PREPARE = "Prepare";
-    static final String CHECK = "CheckCredentials";
-    static final String WAIT_CHECK = "WaitCredentialsCheck";
-    static final String CHECK_FAILED = "CredentialsRefused";
-    static final String SAVE_CONFIGS = "SaveConfigs";
-    static final String STOP_HELD = "StopHeldTasks";
-    static final String VERIFY_HELD = "VerifyHeldStopped";
-    static final String RELAY_OFF = "RelayOff";
-    static final String VERIFY_RELAY_OFF = "VerifyRelayOff";
-    static final String READ_PAST = "ReadPastBigFile";
-    static final String RELAY_ON = "RelayOn";
-    static final String VERIFY_RELAY_ON = "VerifyRelayOn";
-    static final String START_HELD = "StartHeldTasks";
-    static final String VERIFY = "VerifyStages";
-    static final String RECOVER_RELAY = "RecoverRelayOn";
-    static final String RECOVER_TASKS = "RecoverStartTasks";
+    public static final String PREPARE = "Prepare";
+    public static final String CHECK = "CheckCredentials";
+    public static final String WAIT_CHECK = "WaitCredentialsCheck";
+    public static final String SAVE_CONFIGS = "SaveConfigs";
+    public static final String STOP_HELD = "StopHeldTasks";
+    public static final String VERIFY_HELD = "VerifyHeldStopped";
+    public static final String RELAY_OFF = "RelayOff";
+    public static final String VERIFY_RELAY_OFF = "VerifyRelayOff";
+    public static final String READ_PAST = "ReadPastBigFile";
+    public static final String RELAY_ON = "RelayOn";
+    public static final String VERIFY_RELAY_ON = "VerifyRelayOn";
+    public static final String START_HELD = "StartHeldTasks";
+    public static final String VERIFY = "VerifyStages";
+    public static final String RECOVER_RELAY = "RecoverRelayOn";
+    public static final String RECOVER_TASKS = "RecoverStartTasks";
+    public static final String RECOVER_VERIFY = "RecoverVerify";
+    private static final String ROUND = "relay";
 
-    static final String TASKS = "tasks";
-    static final String READERS = "readers";
-    static final String HELD = "held";
-    static final String PERSON_PAUSED = "personPaused";
-    static final String MODE = "relayMode";
-    static final String RELAY_WORKERS = "relayWorkers";
-    static final String FILE = "binlogFile";
-    static final String FAILURE = "failure";
-    static final String OFF_ISSUED = "relayOffIssued";
-    static final String ON_ISSUED = "relayOnIssued";
-    static final String STARTED_FROM = "relayStartedFrom";
-    static final String PROGRESS = "readProgress";
-    static final String PROGRESS_AT = "readProgressAt";
-    static final String RELAY_RUNNING_SINCE = "relayRunningSince";
-    static final String ROUND = "relay";
+    private final StepTable steps = StepTable.builder()
+            .step(PREPARE, BEFORE_STOP, FixRelayMetaPlaybook::prepare, CHECK)
+            // held tasks are started again with the Secret's password (DM hides its copy): prove it works first
+            .step(CHECK, BEFORE_STOP, FixRelayMetaPlaybook::check, WAIT_CHECK)
+            .step(WAIT_CHECK, BEFORE_STOP, (a, ctx) -> JobSteps.await(a, ctx, JobSpecs.precheckJobName(a.id),
+                    "the downstream credentials check", r -> StepResult.done("the downstream credentials check "
+                            + "succeeded"), why -> StepResult.fail("the downstream credentials check: " + why)),
+                    SAVE_CONFIGS)
+            .step(SAVE_CONFIGS, BEFORE_STOP, FixRelayMetaPlaybook::saveConfigs, STOP_HELD)
+            .step(STOP_HELD, STOPPED, FixRelayMetaPlaybook::stopHeld, VERIFY_HELD, RECOVER_TASKS)
+            .step(VERIFY_HELD, STOPPED, (a, ctx) -> TaskLifecycle.verifyStopped(a, ctx, held(a)), RELAY_OFF,
+                    RECOVER_TASKS)
+            .step(RELAY_OFF, STOPPED, FixRelayMetaPlaybook::relayOff, VERIFY_RELAY_OFF, RECOVER_RELAY)
+            .step(VERIFY_RELAY_OFF, STOPPED, FixRelayMetaPlaybook::verifyRelayOff, READ_PAST, RECOVER_RELAY)
+            .branches(VERIFY_RELAY_OFF, RELAY_ON)
+            .step(READ_PAST, STOPPED, FixRelayMetaPlaybook::readPast, RELAY_ON, RECOVER_RELAY)
+            // a refused start is retried; after the last try the plain start of the recovery path is the fallback
+            .step(RELAY_ON, MUST_START, FixRelayMetaPlaybook::relayOn, VERIFY_RELAY_ON, RECOVER_RELAY)
+            .step(VERIFY_RELAY_ON, STOPPED, FixRelayMetaPlaybook::verifyRelayOn, START_HELD, RECOVER_TASKS)
+            .branches(VERIFY_RELAY_ON, VERIFY)
+            .step(START_HELD, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, held(a), (t, saved) -> saved,
+                    TaskLifecycle.ORIGINAL), VERIFY)
+            .step(VERIFY, RUNNING, FixRelayMetaPlaybook::verify, null)
+            .branches(VERIFY, RECOVER_RELAY)
+            .step(RECOVER_RELAY, MUST_START, FixRelayMetaPlaybook::recoverRelay, RECOVER_TASKS)
+            .step(RECOVER_TASKS, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, held(a),
+                    (t, saved) -> saved, TaskLifecycle.ORIGINAL), RECOVER_VERIFY)
+            .step(RECOVER_VERIFY, RUNNING, FixRelayMetaPlaybook::recoverVerify, null)
+            .build();
 
     @Override
     public Remedy remedy() {
@@ -81,81 +105,50 @@ public final class FixRelayMetaPlaybook implements Playbook {
     }
 
     @Override
-    public String firstStep() {
-        return PREPARE;
+    public StepTable steps() {
+        return steps;
     }
 
     @Override
-    public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> held = Facts.list(a, HELD);
-        String check = JobSpecs.precheckJobName(a.id);
-        return switch (a.step) {
-            case PREPARE -> prepare(a, ctx);
-            // held tasks are started again with the Secret's password (DM hides its copy): prove it works first
-            case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
-                    ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
-            case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK,
-                    held.isEmpty() ? RELAY_OFF : SAVE_CONFIGS, CHECK_FAILED, "checkReport", FAILURE);
-            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED, RestartTaskPlaybook.nothingChanged(
-                    Facts.get(a, FAILURE).orElse("the check failed")));
-            case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, held, STOP_HELD);
-            case STOP_HELD -> {
-                if (held.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t))) {
-                    Optional<StepResult> fenced = fence(a, ctx);
-                    if (fenced.isPresent()) {
-                        yield fenced.get();
-                    }
-                }
-                yield TaskLifecycle.stopTasks(a, ctx, ROUND, held, VERIFY_HELD);
-            }
-            case VERIFY_HELD -> {
-                StepResult r = TaskLifecycle.verifyStopped(a, ctx, held, RELAY_OFF, RECOVER_TASKS);
-                if (r instanceof StepResult.Next n && RECOVER_TASKS.equals(n.step())) {
-                    Facts.put(a, FAILURE, "DM-master did not stop " + String.join(", ", held));
-                }
-                yield r;
-            }
-            case RELAY_OFF -> relayOff(a, ctx);
-            case VERIFY_RELAY_OFF -> verifyRelayOff(a, ctx);
-            case READ_PAST -> readPast(a, ctx);
-            case RELAY_ON -> relayOn(a, ctx);
-            case VERIFY_RELAY_ON -> verifyRelayOn(a, ctx);
-            case START_HELD -> TaskLifecycle.startTasks(a, ctx, held, (t, saved) -> saved, VERIFY);
-            case VERIFY -> verify(a, ctx);
-            case RECOVER_RELAY -> recoverRelay(a, ctx);
-            case RECOVER_TASKS -> {
-                StepResult r = TaskLifecycle.startTasks(a, ctx, held, (t, saved) -> saved, "");
-                yield r instanceof StepResult.Next ? StepResult.finish(Outcome.FAILED,
-                        Facts.get(a, FAILURE).orElse("the relay fix did not complete") + "; the relay"
-                                + (held.isEmpty() ? "" : " and tasks " + String.join(", ", held))
-                                + " were started again as they were. "
-                                + RelayManualProcedure.text(a.source, Facts.get(a, FILE).orElse(null))) : r;
-            }
-            default -> throw new IllegalStateException("FixRelayMeta has no step '" + a.step + "'");
-        };
+    public boolean coversSource() {
+        return true;
     }
 
-    // ---- before the first stop: read, decide, refuse ----------------------------------------------------------
+    private static RelayFixState state(ActiveRemediation a) {
+        if (a.relayFix == null) {
+            a.relayFix = new RelayFixState();
+        }
+        return a.relayFix;
+    }
 
-    private StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
+    private static List<String> held(ActiveRemediation a) {
+        return state(a).held;
+    }
+
+    // ---- before the first change: read, decide, refuse ------------------------------------------------------------
+
+    private static StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
         Optional<List<Relay>> relays = ctx.dm().relayStatus(a.source);
         if (relays.isEmpty()) {
             return refuse("stopping and starting a relay needs DM-master's OpenAPI (openapi = true in dm-master's"
                     + " config): the HTTP gateway maps no relay call", a.source, null);
         }
         List<String> tasks = tasksOnSource(a, ctx);
-        DmSnapshot snapshot = ctx.dm().status(tasks.isEmpty() ? List.of(trigger(a)) : tasks);
+        DmSnapshot snapshot = ctx.dm().status(tasks.isEmpty() ? List.of(a.trigger) : tasks);
         Optional<StepResult> cleared = clearedSinceDetection(a, snapshot);
         if (cleared.isPresent()) {
             return cleared.get();
         }
-        Optional<String> file = bigFile(a, snapshot);
-        if (file.isEmpty()) {
-            return refuse("cannot tell which binlog file passed 4 GiB (neither the relay error nor relay.meta names one)",
-                    a.source, null);
+        Optional<String> named = BinlogFiles.namedIn(evidence(a));
+        Optional<String> meta = snapshot.relayOf(a.source).map(Relay::relayBinlog).map(BinlogLocation::plainFile);
+        if (named.isPresent() && meta.isPresent() && !named.get().equals(meta.get())) {
+            return refuse("the relay error names binlog file " + named.get() + " but the relay is in " + meta.get()
+                    + "; refusing to guess, a human must look", a.source, null);
         }
-        if (file.get().startsWith("!")) {
-            return refuse(file.get().substring(1), a.source, null);
+        Optional<String> file = named.or(() -> meta);
+        if (file.isEmpty()) {
+            return refuse("cannot tell which binlog file passed 4 GiB (neither the relay error nor relay.meta names "
+                    + "one)", a.source, null);
         }
         Optional<RelayControl> control = RelayControl.of(ctx.dm().sourceConfig(a.source).orElse(null), relays.get());
         if (control.isEmpty()) {
@@ -172,28 +165,38 @@ public final class FixRelayMetaPlaybook implements Playbook {
             if (problem.isPresent()) {
                 return refuse(problem.get(), a.source, file.get());
             }
-            DownstreamMatch.Endpoint endpoint = ctx.downstream().endpoint(secret).orElseThrow();
+            Optional<DownstreamMatch.Endpoint> endpoint = ctx.downstream().endpoint(secret);
+            if (endpoint.isEmpty()) {
+                return refuse("the downstream Secret " + secret + " does not say which downstream it is for (host, "
+                        + "user)", a.source, file.get());
+            }
             for (String task : plan.held()) {
-                Optional<String> elsewhere = DownstreamMatch.mismatch(task, ctx.dm().taskConfig(task), endpoint, secret);
+                Optional<String> elsewhere = DownstreamMatch.mismatch(task, ctx.dm().taskConfig(task), endpoint.get(),
+                        secret);
                 if (elsewhere.isPresent()) {
                     return refuse(elsewhere.get(), a.source, file.get());
                 }
             }
         }
-        Facts.putList(a, TASKS, tasks);
-        Facts.putList(a, READERS, plan.readers());
-        Facts.putList(a, HELD, plan.held());
-        Facts.putList(a, PERSON_PAUSED, plan.stages().entrySet().stream()
-                .filter(e -> e.getValue().contains("by a person")).map(e -> e.getKey()).sorted().toList());
-        new TreeMap<>(plan.stages()).forEach((task, stage) -> Facts.put(a, "stage/" + task, stage));
-        Facts.put(a, MODE, control.get().mode());
-        Facts.putList(a, RELAY_WORKERS, control.get().namedWorkers());
-        Facts.put(a, FILE, file.get());
-        return StepResult.next(CHECK, control.get().describe(a.source) + " is to be turned off while "
+        RelayFixState s = state(a);
+        s.binlogFile = file.get();
+        s.relayMode = control.get().mode();
+        s.relayWorkers = new ArrayList<>(control.get().namedWorkers());
+        s.tasks = new ArrayList<>(tasks);
+        s.readers = new ArrayList<>(plan.readers());
+        s.held = new ArrayList<>(plan.held());
+        s.personPaused = plan.stages().entrySet().stream().filter(e -> e.getValue().contains("by a person"))
+                .map(e -> e.getKey()).sorted().toList();
+        new TreeMap<>(plan.stages()).forEach((task, stage) -> TaskLifecycle.progress(a, task).stageBefore = stage);
+        return StepResult.done(control.get().describe(a.source) + " is to be turned off while "
                 + (plan.readers().isEmpty() ? "no running task" : "tasks " + String.join(", ", plan.readers()))
                 + " read " + file.get() + " from the upstream"
                 + (plan.held().isEmpty() ? "" : "; tasks " + String.join(", ", plan.held())
                 + " paused by errors are stopped meanwhile"));
+    }
+
+    private static String evidence(ActiveRemediation a) {
+        return a.evidence == null ? "" : a.evidence;
     }
 
     /**
@@ -204,7 +207,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
         if (Fence.errorStillThere(a, snapshot)) {
             return Optional.empty();
         }
-        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
+        Optional<String> named = BinlogFiles.namedIn(evidence(a));
         Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
         if (named.isEmpty() || at.isEmpty() || named.get().equals(at.get().plainFile())) {
             return Optional.empty();
@@ -214,42 +217,37 @@ public final class FixRelayMetaPlaybook implements Playbook {
     }
 
     private static StepResult refuse(String why, String source, String file) {
-        return StepResult.finish(Outcome.FAILED, why + "; nothing was changed. "
+        return StepResult.finish(Outcome.FAILED, PlaybookEngine.nothingChanged(why) + ". "
                 + RelayManualProcedure.text(source, file));
-    }
-
-    /**
-     * The file over 4 GiB: the one the relay error names, which must be the one relay.meta points into (when the
-     * status says). A leading "!" marks a reason to refuse.
-     */
-    private static Optional<String> bigFile(ActiveRemediation a, DmSnapshot snapshot) {
-        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
-        Optional<String> meta = snapshot.relayOf(a.source).map(Relay::relayBinlog).map(l -> l.plainFile());
-        if (named.isPresent() && meta.isPresent() && !named.get().equals(meta.get())) {
-            return Optional.of("!the relay error names binlog file " + named.get() + " but the relay is in "
-                    + meta.get() + "; refusing to guess, a human must look");
-        }
-        return named.or(() -> meta);
     }
 
     /** Every task with a subtask on the source. Needs OpenAPI to list beyond the guarded tasks. */
     private static List<String> tasksOnSource(ActiveRemediation a, PlaybookContext ctx) {
         Set<String> names = new LinkedHashSet<>();
         Optional<List<String>> all = ctx.dm().taskNames();
-        DmSnapshot snapshot = ctx.dm().status(all.orElse(a.task == null ? List.of(trigger(a)) : List.of(a.task)));
+        DmSnapshot snapshot = ctx.dm().status(all.orElse(List.of(a.trigger)));
         for (Subtask s : snapshot.subtasksOnSource(a.source)) {
             names.add(s.task());
         }
         return new ArrayList<>(names);
     }
 
-    private static String trigger(ActiveRemediation a) {
-        return Facts.get(a, "trigger").orElseThrow();
+    private static List<String> statusTasks(ActiveRemediation a) {
+        List<String> tasks = state(a).tasks;
+        return tasks.isEmpty() ? List.of(a.trigger) : tasks;
     }
 
-    private static List<String> statusTasks(ActiveRemediation a) {
-        List<String> tasks = Facts.list(a, TASKS);
-        return tasks.isEmpty() ? List.of(trigger(a)) : tasks;
+    private static StepResult check(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.precheckJobName(a.id);
+        List<String> users = held(a).isEmpty() ? List.of(a.trigger) : held(a);
+        return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
+                "check-downstream", List.of(), users.stream().anyMatch(t -> DownstreamTlsRequirement.forTask(ctx.dm(),
+                        t))));
+    }
+
+    private static StepResult saveConfigs(ActiveRemediation a, PlaybookContext ctx) {
+        return held(a).isEmpty() ? StepResult.done("no task is stopped for the relay fix")
+                : TaskLifecycle.saveConfigs(a, ctx, held(a));
     }
 
     /**
@@ -261,11 +259,15 @@ public final class FixRelayMetaPlaybook implements Playbook {
      * it stays away for DM's reaction time.
      */
     private static Optional<StepResult> fence(ActiveRemediation a, PlaybookContext ctx) {
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return Optional.of(StepResult.finish(Outcome.ABORTED, "the resource is being deleted; nothing was "
+                    + "changed"));
+        }
         DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
         if (Fence.errorStillThere(a, snapshot)) {
             return Optional.empty();
         }
-        String file = Facts.get(a, FILE).orElseThrow();
+        String file = state(a).binlogFile;
         Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
         if (at.isPresent() && file.equals(at.get().plainFile())) {
             return Optional.empty();
@@ -279,47 +281,68 @@ public final class FixRelayMetaPlaybook implements Playbook {
                 + "; nothing was changed"));
     }
 
-    private static RelayControl control(ActiveRemediation a) {
-        return RelayControl.fromFacts(Facts.get(a, MODE).orElseThrow(), Facts.list(a, RELAY_WORKERS));
+    private static boolean changedAnything(ActiveRemediation a) {
+        return !TaskLifecycle.stoppedByUs(a).isEmpty() || state(a).relayOff != null;
     }
 
-    // ---- the detour ----------------------------------------------------------------------------------------------
+    private static RelayControl control(ActiveRemediation a) {
+        return RelayControl.recorded(state(a).relayMode, state(a).relayWorkers);
+    }
 
-    private StepResult relayOff(ActiveRemediation a, PlaybookContext ctx) {
+    // ---- the detour -----------------------------------------------------------------------------------------------
+
+    private static StepResult stopHeld(ActiveRemediation a, PlaybookContext ctx) {
+        List<String> held = held(a);
+        if (held.isEmpty()) {
+            return StepResult.done("no task to stop");
+        }
+        if (!changedAnything(a)) {
+            Optional<StepResult> fenced = fence(a, ctx);
+            if (fenced.isPresent()) {
+                return fenced.get();
+            }
+        } else if (Boolean.TRUE.equals(a.windingDown) && held.stream().anyMatch(t -> TaskLifecycle.progress(a, t).stop
+                == null)) {
+            return StepResult.fail("the resource is being deleted; no further task is stopped");
+        }
+        return TaskLifecycle.stopTasks(a, ctx, ROUND, held);
+    }
+
+    private static StepResult relayOff(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
         RelayControl control = control(a);
-        if (!Facts.is(a, OFF_ISSUED)) {
-            if (Facts.list(a, HELD).isEmpty()) {
+        if (s.relayOff == null) {
+            if (!changedAnything(a)) {
                 Optional<StepResult> fenced = fence(a, ctx);
                 if (fenced.isPresent()) {
                     return fenced.get();
                 }
+            } else if (Boolean.TRUE.equals(a.windingDown)) {
+                return StepResult.fail("the resource is being deleted; the relay was not turned off");
             }
-            Facts.mark(a, OFF_ISSUED);
+            s.relayOff = ActionState.Intended;
             return new StepResult.Persist("turning off " + control.describe(a.source));
         }
-        if (!control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
-            try {
-                control.stop(ctx.dm(), a.source);
-            } catch (DmErrorReplyException e) {
-                Facts.put(a, FAILURE, "DM-master refused to stop " + control.describe(a.source) + ": "
-                        + TaskLifecycle.shorten(e.dmMessage()));
-                return StepResult.next(RECOVER_RELAY, "the relay stop was refused");
-            }
+        if (s.relayOff == ActionState.Intended && !control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            control.stop(ctx.dm(), a.source);
         }
-        return StepResult.next(VERIFY_RELAY_OFF, "asked DM-master to turn off " + control.describe(a.source));
+        s.relayOff = ActionState.Sent;
+        return StepResult.done("asked DM-master to turn off " + control.describe(a.source));
     }
 
-    private StepResult verifyRelayOff(ActiveRemediation a, PlaybookContext ctx) {
+    private static StepResult verifyRelayOff(ActiveRemediation a, PlaybookContext ctx) {
         RelayControl control = control(a);
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return StepResult.fail("the resource is being deleted while the relay of " + a.source + " was turned off");
+        }
         if (control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
-            List<String> readers = Facts.list(a, READERS);
-            return StepResult.next(readers.isEmpty() ? RELAY_ON : READ_PAST, "DM-master lists no relay for "
-                    + a.source + "; " + (readers.isEmpty() ? "no task has to read past the file"
-                    : String.join(", ", readers) + " read the upstream"));
+            List<String> readers = state(a).readers;
+            String what = "DM-master lists no relay for " + a.source + "; ";
+            return readers.isEmpty() ? StepResult.next(RELAY_ON, what + "no task has to read past the file")
+                    : StepResult.done(what + String.join(", ", readers) + " read the upstream");
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            Facts.put(a, FAILURE, "DM did not turn off " + control.describe(a.source));
-            return StepResult.next(RECOVER_RELAY, "the relay did not stop");
+            return StepResult.fail("DM did not turn off " + control.describe(a.source));
         }
         return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for DM to turn off the relay of " + a.source);
     }
@@ -328,45 +351,46 @@ public final class FixRelayMetaPlaybook implements Playbook {
      * Waits until every reader's flushed checkpoint is in a file after the big one. A reader that pauses with an
      * error, or no reader moving for the verify timeout, ends the detour (the relay goes back on).
      */
-    private StepResult readPast(ActiveRemediation a, PlaybookContext ctx) {
-        String file = Facts.get(a, FILE).orElseThrow();
-        List<String> readers = Facts.list(a, READERS);
-        DmSnapshot snapshot = ctx.dm().status(readers);
+    private static StepResult readPast(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return StepResult.fail("the resource is being deleted while tasks read " + s.binlogFile
+                    + " from the upstream");
+        }
+        String file = s.binlogFile;
+        DmSnapshot snapshot = ctx.dm().status(s.readers);
         List<String> waiting = new ArrayList<>();
         StringBuilder progress = new StringBuilder();
-        for (String task : readers) {
-            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(s -> a.source.equals(s.source())).findFirst();
+        for (String task : s.readers) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(x -> a.source.equals(x.source()))
+                    .findFirst();
             if (st.isEmpty()) {
-                Facts.put(a, FAILURE, "task " + task + " is gone from source " + a.source + " while it read " + file);
-                return StepResult.next(RECOVER_RELAY, "a reader is gone");
+                return StepResult.fail("task " + task + " is gone from source " + a.source + " while it read " + file);
             }
-            Subtask s = st.get();
-            if (s.stage() == Stage.PAUSED && !s.errors().isEmpty()) {
-                Facts.put(a, FAILURE, "task " + task + " could not read " + file + " from the upstream: "
-                        + TaskLifecycle.shorten(s.errors().get(0).text()));
-                return StepResult.next(RECOVER_RELAY, "a reader failed");
+            Subtask sub = st.get();
+            if (sub.stage() == Stage.PAUSED && !sub.errors().isEmpty()) {
+                return StepResult.fail("task " + task + " could not read " + file + " from the upstream: "
+                        + TaskLifecycle.shorten(sub.errors().get(0).text()));
             }
-            if (s.stage() == Stage.FINISHED || RelayDetourPlan.past(s, file)) {
+            if (sub.stage() == Stage.FINISHED || RelayDetourPlan.past(sub, file)) {
                 continue;
             }
             waiting.add(task);
-            progress.append(task).append('=').append(s.sync() == null ? "" : s.sync().syncerBinlog()).append(';');
+            progress.append(task).append('=').append(sub.sync() == null ? "" : sub.sync().syncerBinlog()).append(';');
         }
         if (waiting.isEmpty()) {
-            return StepResult.next(RELAY_ON, "tasks " + String.join(", ", readers) + " read past " + file);
+            return StepResult.done("tasks " + String.join(", ", s.readers) + " read past " + file);
         }
-        if (!progress.toString().equals(Facts.get(a, PROGRESS).orElse(null))) {
-            Facts.put(a, PROGRESS, progress.toString());
-            Facts.put(a, PROGRESS_AT, ctx.now().toString());
+        if (!progress.toString().equals(s.readProgress) || s.readProgressAt == null) {
+            s.readProgress = progress.toString();
+            s.readProgressAt = ctx.now().toString();
         }
-        Instant since = Instant.parse(Facts.get(a, PROGRESS_AT).orElse(ctx.now().toString()));
-        if (Duration.between(since, ctx.now()).compareTo(ctx.settings().verifyTimeout()) > 0) {
-            Facts.put(a, FAILURE, "tasks " + String.join(", ", waiting) + " did not move for "
+        if (Duration.between(Instant.parse(s.readProgressAt), ctx.now()).compareTo(ctx.settings().verifyTimeout()) > 0) {
+            return StepResult.fail("tasks " + String.join(", ", waiting) + " did not move for "
                     + ctx.settings().verifyTimeout().toSeconds() + "s while reading " + file + " from the upstream");
-            return StepResult.next(RECOVER_RELAY, "the readers stopped moving");
         }
-        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", waiting) + " to read past "
-                + file + " from the upstream");
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", waiting)
+                + " to read past " + file + " from the upstream");
     }
 
     /**
@@ -374,54 +398,47 @@ public final class FixRelayMetaPlaybook implements Playbook {
      * source is left to give one (every task there was stopped for the detour), the file after the big one is stored
      * as the source's {@code relay-binlog-name} first, which DM allows while no subtask runs there.
      */
-    private StepResult relayOn(ActiveRemediation a, PlaybookContext ctx) {
+    private static StepResult relayOn(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
         RelayControl control = control(a);
-        if (!Facts.is(a, ON_ISSUED)) {
-            Facts.mark(a, ON_ISSUED);
+        if (s.relayOn == null) {
+            s.relayOn = ActionState.Intended;
             return new StepResult.Persist("turning on " + control.describe(a.source));
         }
-        if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
-            String file = Facts.get(a, FILE).orElseThrow();
+        if (s.relayOn == ActionState.Intended && !control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
             boolean anchored = ctx.dm().status(statusTasks(a)).subtasksOnSource(a.source).stream()
-                    .anyMatch(s -> s.unit() == Unit.SYNC);
-            try {
-                if (anchored) {
-                    control.start(ctx.dm(), a.source);
-                } else {
-                    String next = BinlogFiles.next(file);
-                    control.startFrom(ctx.dm(), a.source, next);
-                    Facts.put(a, STARTED_FROM, next);
-                }
-            } catch (DmErrorReplyException e) {
-                Facts.put(a, FAILURE, "DM-master refused to start " + control.describe(a.source) + " again: "
-                        + TaskLifecycle.shorten(e.dmMessage()));
-                return StepResult.next(RECOVER_RELAY, "the relay start was refused");
+                    .anyMatch(x -> x.unit() == Unit.SYNC);
+            if (anchored) {
+                control.start(ctx.dm(), a.source);
+            } else {
+                String next = BinlogFiles.next(s.binlogFile);
+                control.startFrom(ctx.dm(), a.source, next);
+                s.relayStartedFrom = next;
             }
         }
-        return StepResult.next(VERIFY_RELAY_ON, "asked DM-master to turn on " + control.describe(a.source));
+        s.relayOn = ActionState.Sent;
+        return StepResult.done("asked DM-master to turn on " + control.describe(a.source));
     }
 
-    private StepResult verifyRelayOn(ActiveRemediation a, PlaybookContext ctx) {
-        String file = Facts.get(a, FILE).orElseThrow();
-        List<String> held = Facts.list(a, HELD);
-        String next = held.isEmpty() ? VERIFY : START_HELD;
+    private static StepResult verifyRelayOn(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        String file = s.binlogFile;
         Optional<Relay> detailed = ctx.dm().status(statusTasks(a)).relayOf(a.source);
         if (detailed.isPresent() && !detailed.get().errors().isEmpty()) {
-            Facts.put(a, FAILURE, "the relay of " + a.source + " failed again: "
+            return StepResult.fail("the relay of " + a.source + " failed again: "
                     + TaskLifecycle.shorten(detailed.get().errors().get(0).text()));
-            return StepResult.next(RECOVER_TASKS, "the relay failed again");
         }
         boolean running = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
                 .anyMatch(r -> r.stage() == Stage.RUNNING);
         boolean beyond = detailed.map(Relay::relayBinlog).map(l -> BinlogFiles.after(l.file(), file)).orElse(true);
         if (running && beyond) {
-            Facts.put(a, RELAY_RUNNING_SINCE, ctx.now().toString());
-            return StepResult.next(next, "the relay of " + a.source + " runs again, after " + file);
+            s.relayRunningSince = ctx.now().toString();
+            String note = "the relay of " + a.source + " runs again, after " + file;
+            return s.held.isEmpty() ? StepResult.next(VERIFY, note) : StepResult.done(note);
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            Facts.put(a, FAILURE, "the relay of " + a.source + " did not run past " + file + " within "
+            return StepResult.fail("the relay of " + a.source + " did not run past " + file + " within "
                     + ctx.dmReactionTimeout().toSeconds() + "s after it was turned on again");
-            return StepResult.next(RECOVER_TASKS, "the relay did not come back");
         }
         return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to run");
     }
@@ -431,66 +448,95 @@ public final class FixRelayMetaPlaybook implements Playbook {
      * when the relay went off and on, and a re-created paused subtask reports no result, so no isCanceled either);
      * held tasks are listed again (as DM runs them: a task that paused again on its own error is not this fix's).
      */
-    private StepResult verify(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> readers = Facts.list(a, READERS);
-        List<String> held = Facts.list(a, HELD);
+    private static StepResult verify(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
         DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
         // the relay keeps running past the file for a while: a relay that failed again would show it by now
         Optional<Relay> relay = snapshot.relayOf(a.source);
         if (relay.isPresent() && !relay.get().errors().isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after it was turned"
-                    + " on: " + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
+            return StepResult.fail("the relay of " + a.source + " failed again after it was turned on: "
+                    + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
         }
-        Instant since = Instant.parse(Facts.get(a, RELAY_RUNNING_SINCE).orElse(ctx.now().toString()));
+        if (!control(a).on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            // turned off again after it was on (a stop sent late by a replaced operator, or by a person): this fix
+            // turned it off first, so it is this fix's to turn on
+            if (a.recovery == null) {
+                a.recovery = new RecoveryState();
+                a.recovery.since = ctx.now().toString();
+                a.recovery.reason = "the relay of " + a.source + " was off again after it was turned on";
+            }
+            return StepResult.next(RECOVER_RELAY, a.recovery.reason);
+        }
+        Instant since = s.relayRunningSince == null ? ctx.now() : Instant.parse(s.relayRunningSince);
         if (since.plus(TaskLifecycle.STABLE).isAfter(ctx.now())) {
             return StepResult.waitFor(TaskLifecycle.RECHECK, "watching the relay of " + a.source + " run");
         }
-        for (String task : Facts.list(a, PERSON_PAUSED)) {
-            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(s -> a.source.equals(s.source())).findFirst();
+        for (String task : s.personPaused) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(x -> a.source.equals(x.source()))
+                    .findFirst();
             if (st.isPresent() && st.get().stage() == Stage.RUNNING) {
-                Facts.put(a, "note", "task " + task + ", paused by a person, runs now: someone resumed it");
+                s.note = "task " + task + ", paused by a person, runs now: someone resumed it";
             }
         }
-        List<String> notListed = held.stream().filter(t -> snapshot.subtasksOf(t).isEmpty()).toList();
+        List<String> notListed = s.held.stream().filter(t -> snapshot.subtasksOf(t).isEmpty()).toList();
         if (!notListed.isEmpty()) {
             return TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0
-                    ? StepResult.finish(Outcome.FAILED, "tasks " + String.join(", ", notListed) + " not listed again")
+                    ? StepResult.fail("tasks " + String.join(", ", notListed) + " not listed again")
                     : StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", notListed));
         }
-        StepResult running = readers.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, "")
-                : TaskLifecycle.verifyRunning(a, ctx, readers, null);
-        if (!(running instanceof StepResult.Finish f) || f.outcome() != Outcome.SUCCEEDED) {
-            return running;
-        }
-        String file = Facts.get(a, FILE).orElseThrow();
-        return StepResult.finish(Outcome.SUCCEEDED, "the relay of " + a.source + " was off while "
-                + (readers.isEmpty() ? "no task" : String.join(", ", readers)) + " read " + file
+        String file = s.binlogFile;
+        String success = "the relay of " + a.source + " was off while "
+                + (s.readers.isEmpty() ? "no task" : String.join(", ", s.readers)) + " read " + file
                 + " from the upstream; turned on again, DM restarted it after " + file
-                + Facts.get(a, STARTED_FROM).map(n -> " (from " + n + ", stored as relay-binlog-name)").orElse("")
-                + (held.isEmpty() ? "" : "; tasks " + String.join(", ", held) + " stopped meanwhile run again as DM runs them")
-                + Facts.get(a, "note").map(n -> "; " + n).orElse(""));
+                + (s.relayStartedFrom == null ? "" : " (from " + s.relayStartedFrom + ", stored as relay-binlog-name)")
+                + (s.held.isEmpty() ? "" : "; tasks " + String.join(", ", s.held)
+                + " stopped meanwhile run again as DM runs them")
+                + (s.note == null ? "" : "; " + s.note);
+        return s.readers.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, success)
+                : TaskLifecycle.verifyRunning(a, ctx, s.readers, success);
     }
 
     // ---- recovery: back to where DM was ---------------------------------------------------------------------------
 
-    private StepResult recoverRelay(ActiveRemediation a, PlaybookContext ctx) {
-        if (Facts.is(a, OFF_ISSUED)) {
-            RelayControl control = control(a);
+    /** The relay on again if this fix may have turned it off; DM then runs it as before the fix. */
+    private static StepResult recoverRelay(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        if (s.relayOff == null) {
+            return StepResult.done("the relay of " + a.source + " was not turned off");
+        }
+        RelayControl control = control(a);
+        try {
             if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
                 control.start(ctx.dm(), a.source);
             }
+        } catch (DmMasterException e) {
+            // every try counts here, answered or not: the outcome must say that the relay is what is left off
+            return StepResult.fail("the relay of " + a.source + " is still off: " + e.getMessage());
         }
-        return StepResult.next(RECOVER_TASKS, "the relay of " + a.source + " is on again");
+        return StepResult.done("the relay of " + a.source + " is on again");
     }
 
-    @Override
-    public boolean abandon(ActiveRemediation a, PlaybookContext ctx) {
-        if (Facts.is(a, OFF_ISSUED) && Facts.get(a, MODE).isPresent()) {
-            RelayControl control = control(a);
-            if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
-                control.start(ctx.dm(), a.source);
-            }
+    /** The relay listed again and the held tasks listed again; the outcome is Failed with why, and the manual way. */
+    private static StepResult recoverVerify(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        String why = a.recovery != null && a.recovery.reason != null ? a.recovery.reason
+                : "the relay fix did not complete";
+        boolean relayBack = s.relayOff == null || control(a).on(ctx.dm().relayStatus(a.source).orElse(List.of()));
+        List<String> notListed = s.held.isEmpty() ? List.of()
+                : s.held.stream().filter(t -> ctx.dm().status(s.held).subtasksOf(t).isEmpty()).toList();
+        if (relayBack && notListed.isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, why + "; the relay"
+                    + (s.held.isEmpty() ? "" : " and tasks " + String.join(", ", s.held))
+                    + " were started again as they were. " + RelayManualProcedure.text(a.source, s.binlogFile));
         }
-        return Abandon.restartStoppedTasks(a, ctx, Facts.list(a, HELD), (t, saved) -> saved);
+        String waiting = (relayBack ? "" : "the relay of " + a.source + " ")
+                + (notListed.isEmpty() ? "" : "tasks " + String.join(", ", notListed));
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
+            // a relay this fix turned off and DM does not run again is left off: said as loudly as a stopped task
+            return StepResult.finish(relayBack ? Outcome.FAILED : Outcome.LEFT_STOPPED, why + "; " + waiting + " not listed by DM-master again "
+                    + ctx.settings().verifyTimeout().toSeconds() + "s after the start was sent. "
+                    + RelayManualProcedure.text(a.source, s.binlogFile));
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for DM-master to list " + waiting);
     }
 }

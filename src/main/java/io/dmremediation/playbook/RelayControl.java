@@ -37,7 +37,8 @@ record RelayControl(boolean sourceConfigMode, List<String> namedWorkers) {
         return workers.isEmpty() ? Optional.empty() : Optional.of(new RelayControl(false, workers));
     }
 
-    static RelayControl fromFacts(String mode, List<String> workers) {
+    /** The control recorded in the status ({@link #mode()}, {@link #namedWorkers()}). */
+    static RelayControl recorded(String mode, List<String> workers) {
         return new RelayControl(SOURCE_CONFIG.equals(mode), workers);
     }
 

@@ -63,7 +63,7 @@ class FixRelayMetaTest {
         world = SandboxWorld.builder().version(DmVersion.V5_4).spareWorker(false).build();
         world.startOperator(o -> o.withStepGate((a, step) -> {
             if ("WaitCredentialsCheck".equals(step) && fixedByHand.compareAndSet(false, true)) {
-                String big = io.dmremediation.playbook.Facts.get(a, "binlogFile").orElseThrow();
+                String big = a.relayFix.binlogFile;
                 world.dm().stopWorker(W1);
                 world.dm().copyUpstreamFileIntoRelayDir(S2, big);
                 world.dm().editRelayMeta(S2, BinlogFiles.next(big), 4);

@@ -103,8 +103,8 @@ class RelayDetourPlanTest {
         named.start(dm, S);
         assertThat(calls).containsExactly("disableRelay []", "enableRelay []", "enableRelayFrom [] mysql-bin.000005",
                 "disableRelay [basic-dm-worker-1]", "enableRelay [basic-dm-worker-1]");
-        assertThat(RelayControl.fromFacts(named.mode(), named.namedWorkers())).isEqualTo(named);
-        assertThat(RelayControl.fromFacts(byConfig.mode(), List.of())).isEqualTo(byConfig);
+        assertThat(RelayControl.recorded(named.mode(), named.namedWorkers())).isEqualTo(named);
+        assertThat(RelayControl.recorded(byConfig.mode(), List.of())).isEqualTo(byConfig);
     }
 
     @Test

@@ -346,6 +346,17 @@ final class ErrorCatalog {
                 "Please check the `syncer-config-name` config in task configuration file.");
     }
 
+    /**
+     * A named config no mysql-instance uses ({@code ErrConfigGlobalConfigsUnused}, pingcap/tiflow:dm/config/task.go
+     * :945-990@v8.5.4, message pingcap/tiflow:dm/pkg/terror/error_list.go:956@v8.5.4): Go's {@code %v} of the sorted
+     * names.
+     */
+    static ProcessError globalConfigsUnused(List<String> sortedNames) {
+        return new ProcessError(20038, "config", INTERNAL, HIGH, "The configurations as following ["
+                + String.join(" ", sortedNames) + "] are set in global configuration but instances don't use them", "",
+                "Please check the configuration files.");
+    }
+
     static ProcessError sourceIdNotFound(String source) {
         return new ProcessError(20031, "config", INTERNAL, MEDIUM,
                 "source " + source + " in deployment configuration not found", "",

@@ -140,6 +140,22 @@ final class TaskConfig {
             long metaPos = meta == null ? 4 : meta.path("binlog-pos").asLong(4);
             instances.add(new Instance(source, metaName, metaPos, safeMode));
         }
+        // DM refuses named configs no instance uses (task.go:945-990@v8.5.4); of those kinds the simulator models
+        // only syncers, the one the operator edits
+        List<String> unused = new ArrayList<>();
+        syncers.fieldNames().forEachRemaining(configName -> {
+            boolean used = false;
+            for (JsonNode inst : insts) {
+                used |= configName.equals(text(inst, "syncer-config-name"));
+            }
+            if (!used) {
+                unused.add(configName);
+            }
+        });
+        if (!unused.isEmpty()) {
+            java.util.Collections.sort(unused);
+            throw new ConfigException(ErrorCatalog.globalConfigsUnused(unused));
+        }
         return new TaskConfig(root, rawYaml, name, mode, metaSchema, target, instances);
     }
 
