@@ -40,6 +40,8 @@ final class InMemoryDmMaster implements DmMaster {
         final String name;
         String config;
         Stage stage = Stage.RUNNING;
+        /** A full-mode task ends in the Load unit, Finished (no syncer, no checkpoint to read past). */
+        Unit unit = Unit.SYNC;
         List<DmError> errors = List.of();
         String file = BIG_FILE;
         long pos = 4000;
@@ -93,6 +95,13 @@ final class InMemoryDmMaster implements DmMaster {
         tasks.put(name, new Task(name, config));
     }
 
+    /** A full-mode task that has done its dump and load. */
+    void finishTask(String name) {
+        Task t = tasks.get(name);
+        t.stage = Stage.FINISHED;
+        t.unit = Unit.LOAD;
+    }
+
     void breakTask(String name, DmError error) {
         Task t = tasks.get(name);
         t.stage = Stage.PAUSED;
@@ -125,9 +134,9 @@ final class InMemoryDmMaster implements DmMaster {
                     t.file = NEXT_FILE;
                 }
             }
-            subtasks.add(new Subtask(t.name, SOURCE, "worker-1", t.stage, Unit.SYNC, false, t.errors,
-                    new SyncProgress(new BinlogLocation(NEXT_FILE, 90000), new BinlogLocation(t.file, t.pos), "",
-                            "", t.pos, false, "remote")));
+            subtasks.add(new Subtask(t.name, SOURCE, "worker-1", t.stage, t.unit, false, t.errors,
+                    t.unit != Unit.SYNC ? null : new SyncProgress(new BinlogLocation(NEXT_FILE, 90000),
+                            new BinlogLocation(t.file, t.pos), "", "", t.pos, false, "remote")));
         }
         List<Relay> relays = relayByConfig && relayOn ? List.of(relay(true)) : List.of();
         return new DmSnapshot(subtasks, relays, List.of(), List.of());
@@ -266,7 +275,7 @@ final class InMemoryDmMaster implements DmMaster {
                         + "start-relay with worker names is not allowed", "DM-master: 46030");
             }
             // DM starts the relay at the subtasks' minimum checkpoint: one still in the big file pulls it again
-            boolean needed = tasks.values().stream().anyMatch(t -> BIG_FILE.equals(t.file));
+            boolean needed = tasks.values().stream().anyMatch(t -> t.unit == Unit.SYNC && BIG_FILE.equals(t.file));
             relayOn = true;
             relayFile = needed ? BIG_FILE : NEXT_FILE;
             relayError = needed ? RELAY_OVERFLOW : null;
