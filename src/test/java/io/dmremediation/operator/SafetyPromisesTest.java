@@ -258,21 +258,21 @@ class SafetyPromisesTest {
                 .anyMatch(h -> "FixRelayMeta".equals(h.action)) && status(world, "guard").active == null);
         var h = status(world, "guard").history.stream().filter(x -> "FixRelayMeta".equals(x.action)).findFirst()
                 .orElseThrow();
-        assertThat(h.outcome).as(h.detail).isEqualTo("Succeeded");
-        // hr: stopped once, after a successful credentials check, and held by DM again
-        assertThat(world.dm().stopCount("hr")).isEqualTo(1);
-        assertThat(world.dm().taskExists("hr")).isTrue();
+        // audit writes elsewhere: never stopped or started again, its own password is what DM holds
+        assertThat(world.dm().stopCount("audit")).as(h.detail).isZero();
+        assertThat(world.dm().startCount("audit")).isEqualTo(1);
+        assertThat(world.dm().taskConfig("audit")).contains(ownPassword).doesNotContain(world.downstreamPassword());
+        // crm read the file from the upstream: never stopped
+        assertThat(world.dm().stopCount("crm")).isZero();
+        // hr: stopped once, only after a successful credentials check, and held by DM again
         String firstWithHrStopped = atSteps.stream().filter(x -> !x.contains("hrStops=0")).findFirst().orElseThrow();
         assertThat(firstWithHrStopped).as(String.valueOf(atSteps)).doesNotContain("checks=0");
         assertThat(atSteps.stream().map(x -> x.substring(0, x.indexOf(' '))).toList())
                 .as("the check comes before the first stop").containsSubsequence("WaitCredentialsCheck", "StopHeldTasks");
-        // crm read the file from the upstream: never stopped
-        assertThat(world.dm().stopCount("crm")).isZero();
+        assertThat(h.outcome).as(h.detail).isEqualTo("Succeeded");
+        assertThat(world.dm().stopCount("hr")).isEqualTo(1);
+        assertThat(world.dm().taskExists("hr")).isTrue();
         assertThat(world.dm().subtaskStage("crm", S2)).isEqualTo("Running");
-        // audit writes elsewhere: never stopped or started again, its own password is what DM holds
-        assertThat(world.dm().stopCount("audit")).isZero();
-        assertThat(world.dm().startCount("audit")).isEqualTo(1);
-        assertThat(world.dm().taskConfig("audit")).contains(ownPassword).doesNotContain(world.downstreamPassword());
     }
 
     /** A task a person paused stays paused: the relay fix refuses before any change rather than stop and start it. */
@@ -291,11 +291,11 @@ class SafetyPromisesTest {
                 .anyMatch(h -> "FixRelayMeta".equals(h.action)));
         var h = status(world, "guard").history.stream().filter(x -> "FixRelayMeta".equals(x.action)).findFirst()
                 .orElseThrow();
-        assertThat(h.outcome).isEqualTo("Failed");
-        assertThat(h.detail).contains("task ops was paused by a person").contains("nothing was changed");
-        assertThat(world.dm().stopCount("ops")).isZero();
+        assertThat(world.dm().stopCount("ops")).as(h.detail).isZero();
         assertThat(world.dm().subtaskStage("ops", S2)).isEqualTo("Paused");
         assertThat(world.dm().subtaskCanceled("ops", S2)).as("still the person's pause").isTrue();
+        assertThat(h.outcome).isEqualTo("Failed");
+        assertThat(h.detail).contains("task ops was paused by a person").contains("nothing was changed");
         assertThat(world.dm().stopCount("crm")).isZero();
         assertThat(world.dm().sourceEnableRelay(S2)).as("the relay never turned off").isTrue();
     }
