@@ -81,13 +81,12 @@ Shared by the ClusterRole (all namespaces) and the per-namespace Roles (watchNam
   resources: ["dmremediations/status"]
   verbs: ["update"]
 # DM-worker pods and repair Job pods. list, watch: the dm-worker-pods informer (restarts trigger a poll);
-# list also WorkerPods.find and RepairJobs.report (a Job's pods, for the fixer's termination message);
-# get: WorkerPods.get (node and uid of the worker before and after a restart); delete: FixRelayMeta restarts the
-# DM-worker (the StatefulSet re-creates the pod).
+# list also RepairJobs.report (a Job's pods, for the fixer's termination message). No pod is restarted: the relay
+# fix turns the relay off and on through DM-master instead (a DM-worker restart moves its source, dm-facts §7.4).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "delete"]
-# Repair Jobs (precheck, fix-checkpoint, fix-relay-meta). list, watch: the repair-jobs informer; get, create:
+  verbs: ["list", "watch"]
+# Repair Jobs (precheck, fix-checkpoint). list, watch: the repair-jobs informer; get, create:
 # RepairJobs.createIfAbsent and state; delete: RepairJobs.delete stops a stuck Job.
 - apiGroups: ["batch"]
   resources: ["jobs"]

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The remediation in flight, the playbook's typed state. Each step is written here before it runs and each action
@@ -80,6 +78,6 @@ public class ActiveRemediation {
     @JsonPropertyDescription("Set once a step after the first stop failed: why, and the tries to start the tasks again.")
     public RecoveryState recovery;
 
-    @JsonPropertyDescription("FixRelayMeta's notes for its later steps.")
-    public Map<String, String> facts = new LinkedHashMap<>();
+    @JsonPropertyDescription("FixRelayMeta's state.")
+    public RelayFixState relayFix;
 }

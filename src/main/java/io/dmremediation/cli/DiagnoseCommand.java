@@ -8,6 +8,7 @@ import io.dmremediation.dm.DmMaster;
 import io.dmremediation.dm.DmMasterClients;
 import io.dmremediation.dm.DmMasterException;
 import io.dmremediation.dm.DmStatusJson;
+import io.dmremediation.dm.Pasted;
 import io.dmremediation.domain.DmError;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Unit;
@@ -65,15 +66,22 @@ public final class DiagnoseCommand implements Command {
                   --output text   for a person: each finding in plain words with the FAQ's manual steps
                                   (the default when standard output is a terminal)
                   --output json   for programs: one JSON object per finding, one per line (the default in a pipe):
-                  {"task":…,"source":…,"worker":…,"unit":…,"errorClass":…,"action":…,"code":…,"message":…,"reason":…}
+                  {"task":…,"source":…,"worker":…,"unit":…,"errorClass":…,"action":…,"code":…,"message":…,
+                   "confidence":…,"reason":…}
                 errorClass: invalid-connection, bad-connection, relay-binlog-overflow, syncer-binlog-overflow, unknown
                 action (the DM FAQ's remedy): RestartTask, FixRelayMeta, FixSyncerCheckpoint, None
+                confidence: high   the error came whole, with its DM code and where DM reported it (unit, relay)
+                            medium its code but not where DM reported it (a pasted line, a start-task reply), or
+                                   where but no code (OpenAPI v6.0/v6.1 error_msg)
+                            low    only its text, or picked out of input that was cut off or a log line
                 A healthy task prints nothing in JSON.
                   --dm-version V  the DM version (e.g. 5.4, v8.5.4), for the steps that differ by version
 
                 Input (default: standard input):
                   --file F      dmctl / gateway query-status JSON (full or summary), OpenAPI task-status JSON,
-                                a ProcessError object, or plain DM error lines, one per line; '-' reads stdin
+                                a start-task / resume-task reply (result:false with the worker's error in msg),
+                                a ProcessError object, plain DM error lines one per line, DM log lines, or any of
+                                these cut off: the DM errors in it are read; '-' reads stdin
                   --master URL  ask a live DM-master instead, e.g. http://basic-dm-master.dm:8261
                   --task T      with --master: only this task (without it, every task; needs DM's OpenAPI)
 
@@ -104,13 +112,16 @@ public final class DiagnoseCommand implements Command {
             throw new Args.UsageException("--task goes with --master");
         }
         DmSnapshot snapshot;
+        boolean recovered = false;
         try {
             if (args.value("master").isPresent()) {
                 DmMaster dm = connect.apply(args.value("master").get());
                 snapshot = dm.status(args.value("task").map(List::of).orElse(List.of()));
             } else {
                 String file = args.value("file").orElse("-");
-                snapshot = DmStatusJson.parseAny(read(file, in));
+                Pasted pasted = DmStatusJson.readPasted(read(file, in));
+                snapshot = pasted.snapshot();
+                recovered = pasted.recovered();
             }
         } catch (DmMasterException e) {
             err.println("diagnose: " + e.getMessage());
@@ -129,7 +140,7 @@ public final class DiagnoseCommand implements Command {
             out.print(DiagnoseText.render(findings, version));
         } else {
             for (Finding f : findings) {
-                out.println(line(f));
+                out.println(line(f, recovered));
             }
         }
         return DiagnoseExit.of(findings);
@@ -152,6 +163,31 @@ public final class DiagnoseCommand implements Command {
     }
 
     static String line(Finding f) {
+        return line(f, false);
+    }
+
+    /**
+     * How sure the class is: the rules read an error best with its DM code and its place in DM's status; a pasted
+     * line has the code only, an OpenAPI v6.0/v6.1 message its place only, and an error picked out of cut-off input
+     * or a log line may have lost the part that told it from a look-alike.
+     */
+    static String confidence(Finding f, boolean recovered) {
+        DmError e = f.primary();
+        if (e == null) {
+            return "high";
+        }
+        boolean coded = e.code() != 0;
+        boolean placed = f.unit() != Unit.UNKNOWN || f.task() != null;
+        if (recovered) {
+            return "low";
+        }
+        if (coded && placed) {
+            return "high";
+        }
+        return coded || placed ? "medium" : "low";
+    }
+
+    static String line(Finding f, boolean recovered) {
         ObjectNode o = JSON.createObjectNode();
         DmError e = f.primary();
         o.put("task", f.task());
@@ -166,6 +202,7 @@ public final class DiagnoseCommand implements Command {
             o.put("code", e.code());
         }
         o.put("message", e == null ? null : e.text());
+        o.put("confidence", confidence(f, recovered));
         o.put("reason", f.reason());
         return o.toString();
     }

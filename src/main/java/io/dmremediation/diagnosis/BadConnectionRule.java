@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * FAQ "driver: bad connection": database/sql's {@code driver.ErrBadConn}, the connection was bad before the
- * request was sent. Codes 10006/10007 with that RawCause, 10002 {@code ErrDBBadConn} from {@code DBErrorAdapt},
+ * request was sent. Codes 10006 (every release; a failed BEGIN too up to v8.5) and 10007 (a failed BEGIN after v8.5 only) with that RawCause, 10002 {@code ErrDBBadConn} from {@code DBErrorAdapt},
  * or a text-only line in DM's shape (dm-facts §4; see {@link DriverCause}). Sync unit or a line without unit
  * only. Not {@code sql: connection is already closed} ({@link LookAlike#CONNECTION_CLOSED}).
  */

@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
 /**
  * How a Go SQL driver error surfaces in a DM error (dm-facts §4, "How the three FAQ symptoms actually surface"):
  * <ul>
- *   <li>the DML/commit path: 10006 {@code execute statement failed: <sql|commit>} or 10007
- *       {@code … begin}, with the driver error as {@code RawCause} ({@code BaseConn.ExecuteSQLWithIgnoreError});
- *       in DM's label-less old text the cause follows the message after {@code ": "};</li>
+ *   <li>the DML/commit path: 10006 {@code execute statement failed: <sql|commit|begin>} (BEGIN too, on every
+ *       release up to v8.5.x and v9.0.0-beta.1), or 10007 {@code … begin} only after v8.5 (master,
+ *       v9.0.0-beta.2.pre, v26.3.x; PR #12078, {@code pingcap/tiflow:dm/pkg/conn/baseconn.go:168}), with the driver
+ *       error as {@code RawCause} ({@code BaseConn.ExecuteSQLWithIgnoreError}); in DM's label-less old text the cause
+ *       follows the message after {@code ": "};</li>
  *   <li>the {@code terror.DBErrorAdapt} path: a dedicated code (10003 invalid, 10002 bad connection), message
  *       {@code database driver}, the driver error as cause ({@code database driver: invalid connection});</li>
  *   <li>code 0, text only (OpenAPI v6.0/v6.1 {@code error_msg} lines, pasted lines): only when the text itself
@@ -24,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class DriverCause {
 
-    /** 10006 ErrDBExecuteFailed, 10007 ErrDBExecuteFailedBegin (dm-facts §4 table). */
+    /** 10006 ErrDBExecuteFailed (any statement, BEGIN included up to v8.5), 10007 ErrDBExecuteFailedBegin (after v8.5; dm-facts §4). */
     static final Set<Integer> EXECUTE_CODES = Set.of(10006, 10007);
 
     private static final String EXECUTE_LABEL = "execute statement failed: ";

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * FAQ "invalid connection": go-sql-driver's {@code mysql.ErrInvalidConn} ("invalid connection"), the downstream
- * connection broke after part of a request was sent. Codes 10006/10007 with that RawCause (tiflow issue #11384),
+ * connection broke after part of a request was sent. Codes 10006 (every release; a failed BEGIN too up to v8.5) and 10007 (a failed BEGIN after v8.5 only) with that RawCause (tiflow issue #11384),
  * 10003 {@code ErrDBInvalidConn} from {@code DBErrorAdapt}, or a text-only line in DM's shape (dm-facts §4; see
  * {@link DriverCause}). Sync unit or a line without unit only.
  */

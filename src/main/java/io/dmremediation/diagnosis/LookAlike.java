@@ -55,6 +55,14 @@ public enum LookAlike implements Rule {
             + "position, so it is not treated as an overflow",
             "exceeded max_allowed_packet"),
 
+    /**
+     * DM's own log line for a relay-file read error it treats as ignorable and retries ({@code "fail to parse relay
+     * log file, meet some ignorable error"}, {@code pingcap/tiflow:dm/relay/local_reader.go}; tiflow issue #3487):
+     * a warning while the task runs, not an error that paused it.
+     */
+    IGNORABLE_READ(Reads.TEXT, "DM logged this read error as ignorable and carried on; no task paused on it",
+            "meet some ignorable error"),
+
     /** MySQL 1236 server-side read failures that are about the server, not the position. */
     SERVER_READ_FAILURE(Reads.TEXT, "the upstream failed to read its own binlog (I/O or memory), not a bad position",
             "i/o error reading log event", "memory allocation failed reading log event",

@@ -41,8 +41,8 @@ enum OverflowSignature {
 
     /**
      * 11034 {@code ErrRelayLogFileSizeSmaller}: "file size of relay log F become smaller" — the relay file was cut
-     * back under its reader (relay recovery truncating to an overflowed meta position); DM's workaround is the
-     * relay.meta edit to position 4.
+     * back under the syncer's relay reader (relay recovery truncating to an overflowed position); a Sync subtask
+     * error, though DM's workaround is the relay.meta edit to position 4.
      */
     RELAY_FILE_SMALLER("relay log file became smaller", inOrder("file size of relay log ", "become smaller", true)),
 

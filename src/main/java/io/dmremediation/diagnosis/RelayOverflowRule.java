@@ -12,16 +12,18 @@ import java.util.Set;
  * <ul>
  *   <li>any error under the relay status (including 11038/11106 reported there);</li>
  *   <li>on a Sync subtask or a line without unit: class {@code relay-unit}, or codes 30015 (TCPReader, cause
- *       from upstream), 30029 (duplicate-event check), 11034 (relay file became smaller; its workaround is the
- *       relay.meta edit), or a code-0 text whose message is the relay's ({@link ReaderLocus#RELAY}).</li>
+ *       from upstream), 30029 (duplicate-event check), or a code-0 text whose message is the relay's
+ *       ({@link ReaderLocus#RELAY}).</li>
  * </ul>
+ * Not 11034: although its workaround edits relay.meta, DM raises it in the syncer's relay reader, so it is a Sync
+ * subtask's error ({@link SyncerOverflowRule}; dm-facts §4).
  */
 public final class RelayOverflowRule implements Rule {
 
     public static final RelayOverflowRule INSTANCE = new RelayOverflowRule();
 
-    /** 30015 ErrRelayTCPReaderGetEvent, 30029 ErrRelayCheckIsDuplicateEvent, 11034 ErrRelayLogFileSizeSmaller. */
-    static final Set<Integer> RELAY_CODES = Set.of(30015, 30029, 11034);
+    /** 30015 ErrRelayTCPReaderGetEvent, 30029 ErrRelayCheckIsDuplicateEvent. */
+    static final Set<Integer> RELAY_CODES = Set.of(30015, 30029);
 
     static final String RELAY_UNIT_CLASS = "relay-unit";
 

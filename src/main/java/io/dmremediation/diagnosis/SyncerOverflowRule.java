@@ -13,6 +13,9 @@ import java.util.Set;
  *   <li>11038 {@code parse relay log file …} — the syncer reading a relay file
  *       ({@code binlog checksum mismatch} / {@code get event err EOF});</li>
  *   <li>11106 {@code the given relay log pos … of meta config is too big} — at start, past the relay file's end;</li>
+ *   <li>11034 {@code file size of relay log … become smaller} — the relay file shrank under the syncer's relay
+ *       reader ({@code BinlogReader.waitBinlogChanged}, {@code pingcap/tiflow:dm/relay/local_reader.go:673,698@v8.5.4}):
+ *       a Sync subtask error, never under the relay status, even though its workaround edits relay.meta;</li>
  *   <li>36069 {@code get binlog event error: ERROR 1236 …} — the syncer reading upstream;</li>
  *   <li>code 0 whose message is one of those ({@link ReaderLocus#SYNCER}).</li>
  * </ul>
@@ -23,8 +26,8 @@ public final class SyncerOverflowRule implements Rule {
 
     public static final SyncerOverflowRule INSTANCE = new SyncerOverflowRule();
 
-    /** 11038 ErrParserParseRelayLog, 11106 ErrRelayLogGivenPosTooBig, 36069 ErrSyncerGetEvent. */
-    static final Set<Integer> SYNCER_CODES = Set.of(11038, 11106, 36069);
+    /** 11034 ErrRelayLogFileSizeSmaller, 11038 ErrParserParseRelayLog, 11106 ErrRelayLogGivenPosTooBig, 36069 ErrSyncerGetEvent. */
+    static final Set<Integer> SYNCER_CODES = Set.of(11034, 11038, 11106, 36069);
 
     private SyncerOverflowRule() {
     }

@@ -40,7 +40,12 @@ public interface DmMaster {
      */
     void stopTask(String task);
 
-    /** dmctl's {@code start-task} with this YAML; {@link DmErrorReplyException#isTaskAlreadyExists()} tells 46014. */
+    /**
+     * dmctl's {@code start-task} with this YAML; {@link DmErrorReplyException#isTaskAlreadyExists()} tells 46014. It
+     * returns once DM-master created the task ({@code result: true}), also when a source reports that its subtask
+     * failed at once or is not running yet (38032, 38045, no worker: dm-facts §1.2): that is the task's status, which
+     * the caller reads next, not a refusal. A failed precheck is refused with its text ({@code checkResult} from v6).
+     */
     void startTask(String taskYaml);
 
     /**
@@ -78,11 +83,26 @@ public interface DmMaster {
      */
     Optional<List<Relay>> relayStatus(String source);
 
-    /** Stops relay of the source on these workers; needs OpenAPI, else {@link DmUnsupportedException}. */
+    /**
+     * Stops relay of the source on these named workers; an empty list is DM's no-name path (dmctl
+     * {@code stop-relay -s src}), the only call that stops the relay of a source in {@code enable-relay} mode and which
+     * stores {@code enable-relay: false} (dm-facts §7.1). Needs OpenAPI, else {@link DmUnsupportedException}.
+     */
     void disableRelay(String source, List<String> workers);
 
-    /** Starts relay of the source on these workers; needs OpenAPI, else {@link DmUnsupportedException}. */
+    /**
+     * Starts relay of the source on these named workers; an empty list is the no-name path ({@code start-relay -s
+     * src}), which stores {@code enable-relay: true} and starts relay on the bound worker (dm-facts §7.1). Needs
+     * OpenAPI, else {@link DmUnsupportedException}.
+     */
     void enableRelay(String source, List<String> workers);
+
+    /**
+     * As {@link #enableRelay}, first storing {@code relayBinlogName} as the source's {@code relay-binlog-name}
+     * (OpenAPI {@code relay_binlog_name}): where the relay starts when no subtask of the source has a checkpoint.
+     * DM refuses it (46025) while a subtask of the source is expected to run (dm-facts §7.1).
+     */
+    void enableRelayFrom(String source, List<String> workers, String relayBinlogName);
 
     /** Forgets what was learnt about this DM-master (API version, stop-task op), so an upgrade is noticed. */
     void redetect();

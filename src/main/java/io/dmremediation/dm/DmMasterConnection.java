@@ -229,6 +229,15 @@ public final class DmMasterConnection implements DmMaster {
     }
 
     @Override
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
+        OpenApiClient openApi = detected().openApi();
+        if (openApi == null) {
+            throw gateway.noRelayControl();
+        }
+        openApi.enableRelayFrom(source, workers, relayBinlogName);
+    }
+
+    @Override
     public void enableRelay(String source, List<String> workers) {
         OpenApiClient openApi = detected().openApi();
         if (openApi == null) {

@@ -73,7 +73,16 @@ public final class DmStatusJson {
      * terminal colour codes are tolerated.
      */
     public static DmSnapshot parseAny(String text) {
-        return guarded(() -> PastedText.parse(text));
+        return readPasted(text).snapshot();
+    }
+
+    /**
+     * As {@link #parseAny}, saying whether the errors were picked out of input that is not whole DM output (a reply
+     * cut off, a log line quoting an error, a reply inside another text): {@link Pasted#recovered()}. Such errors
+     * lack part of their context, so a reader should trust their class less. Refused only when no DM error is in it.
+     */
+    public static Pasted readPasted(String text) {
+        return guarded(() -> PastedText.read(text));
     }
 
     // ---- used by the clients ----
@@ -109,6 +118,18 @@ public final class DmStatusJson {
     static void checkGatewayOperation(String json, List<String> secrets) {
         guarded(() -> {
             GatewayJson.operation(JsonTree.parseObject(json, "DM reply"), secrets);
+            return null;
+        });
+    }
+
+    /**
+     * {@code StartTaskResponse}: {@code result: false} is a refusal (its {@code msg}, or the precheck's
+     * {@code checkResult} when {@code msg} is empty, dm-facts §1.2); with {@code result: true} the task exists, and
+     * what each source reports about its subtask is status, not a refusal.
+     */
+    static void checkGatewayStart(String json, List<String> secrets) {
+        guarded(() -> {
+            GatewayJson.started(JsonTree.parseObject(json, "DM reply"), secrets);
             return null;
         });
     }

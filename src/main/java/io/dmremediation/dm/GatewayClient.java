@@ -183,7 +183,7 @@ public final class GatewayClient implements DmMaster {
         body.putArray("sources");
         DmHttp.Reply r = http.send("POST", TASKS, body.toString());
         http.parse(http.checkGateway(r, secrets), b -> {
-            DmStatusJson.checkGatewayOperation(b, secrets);
+            DmStatusJson.checkGatewayStart(b, secrets);
             return null;
         });
     }
@@ -207,6 +207,11 @@ public final class GatewayClient implements DmMaster {
 
     @Override
     public void enableRelay(String source, List<String> workers) {
+        throw noRelayControl();
+    }
+
+    @Override
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
         throw noRelayControl();
     }
 

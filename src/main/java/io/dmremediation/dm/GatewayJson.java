@@ -77,6 +77,21 @@ final class GatewayJson {
         }
     }
 
+    /** start-task: a refusal only when DM-master says {@code result: false}; see DmStatusJson#checkGatewayStart. */
+    static void started(JsonNode root, List<String> secrets) {
+        object(root, "reply");
+        if (requiredBool(root, "result", "reply")) {
+            array(root, "sources", "reply");
+            return;
+        }
+        String msg = string(root, "msg", "reply");
+        JsonNode check = root.get("checkResult");
+        if (msg.isBlank() && check != null && check.isTextual() && !check.asText().isBlank()) {
+            msg = check.asText();
+        }
+        throw DmStatusJson.errorReply(msg, secrets);
+    }
+
     private static void resultOrThrow(JsonNode root, List<String> secrets) {
         object(root, "reply");
         if (!requiredBool(root, "result", "reply")) {

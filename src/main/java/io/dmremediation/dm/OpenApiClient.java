@@ -102,15 +102,34 @@ public final class OpenApiClient {
         relay(source, version == OpenApiSupport.V6 ? "relay/enable" : "start-relay", workers);
     }
 
+    /**
+     * As {@link #enableRelay}, with {@code relay_binlog_name}: DM-master stores it in the source config first
+     * ({@code pingcap/tiflow:dm/master/openapi_controller.go:252-274@v8.5.4}, {@code dm/dm/master/openapi.go:251-273@v5.4.0}).
+     */
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
+        relay(source, version == OpenApiSupport.V6 ? "relay/enable" : "start-relay", workers, relayBinlogName);
+    }
+
     /** v6+ {@code POST /api/v1/sources/{s}/relay/disable}, v5.3/5.4 {@code …/stop-relay}; body {@code worker_name_list}. */
     public void disableRelay(String source, List<String> workers) {
         relay(source, version == OpenApiSupport.V6 ? "relay/disable" : "stop-relay", workers);
     }
 
+    /**
+     * The list is always sent, the empty one too: v6+ handlers fill in the bound worker only when it is absent or
+     * null, so {@code []} is the no-name path (dm-facts §7.1).
+     */
     private void relay(String source, String action, List<String> workers) {
+        relay(source, action, workers, null);
+    }
+
+    private void relay(String source, String action, List<String> workers, String relayBinlogName) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("worker_name_list");
         workers.forEach(list::add);
+        if (relayBinlogName != null) {
+            body.put("relay_binlog_name", relayBinlogName);
+        }
         http.checkOpenApi(http.send("POST", SOURCES + DmHttp.segment(source, "source") + "/" + action, body.toString()));
     }
 }

@@ -112,6 +112,11 @@ final class MeteredDmMaster implements DmMaster {
     }
 
     @Override
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
+        timedVoid("enable_relay", () -> delegate.enableRelayFrom(source, workers, relayBinlogName));
+    }
+
+    @Override
     public void enableRelay(String source, List<String> workers) {
         timedVoid("enable_relay", () -> delegate.enableRelay(source, workers));
     }

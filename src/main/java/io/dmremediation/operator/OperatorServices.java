@@ -31,7 +31,7 @@ record OperatorServices(KubernetesClient client, Clock clock, DmConnections conn
         // mid-way) by its recorded address
         DmMaster dm = target.key().equals(a.clusterKey) && target.masterUrl().equals(url) ? connections.of(r, target)
                 : connections.get(url);
-        return new PlaybookContext(r, dm, edges.vault(r), edges.jobs(r), edges.pods(target), edges.downstream(r),
+        return new PlaybookContext(r, dm, edges.vault(r), edges.jobs(r), edges.downstream(r),
                 clock, settings, remediationSettings(r), url, Boolean.TRUE.equals(a.masterTrusted), timing);
     }
 }

@@ -7,8 +7,6 @@ import io.dmremediation.playbook.DownstreamSecret;
 import io.dmremediation.playbook.RepairJobControl;
 import io.dmremediation.playbook.RepairJobs;
 import io.dmremediation.playbook.SavedConfigs;
-import io.dmremediation.playbook.WorkerPodControl;
-import io.dmremediation.playbook.WorkerPods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Builds the Kubernetes edges a playbook touches; tests put faults between the playbook and these. */
@@ -17,8 +15,6 @@ interface PlaybookEdges {
     SavedConfigs vault(DMRemediation owner);
 
     RepairJobControl jobs(DMRemediation owner);
-
-    WorkerPodControl pods(ClusterTarget target);
 
     DownstreamCredentials downstream(DMRemediation owner);
 
@@ -32,11 +28,6 @@ interface PlaybookEdges {
             @Override
             public RepairJobControl jobs(DMRemediation owner) {
                 return new RepairJobs(client, owner);
-            }
-
-            @Override
-            public WorkerPodControl pods(ClusterTarget target) {
-                return new WorkerPods(client, target.namespace(), target.workerLabels());
             }
 
             @Override

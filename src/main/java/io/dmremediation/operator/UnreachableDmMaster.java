@@ -86,6 +86,11 @@ record UnreachableDmMaster(String baseUrl, String reason) implements DmMaster {
     }
 
     @Override
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
+        throw fail();
+    }
+
+    @Override
     public void redetect() {
         // nothing learnt, nothing to forget
     }

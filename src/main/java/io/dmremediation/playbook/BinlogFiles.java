@@ -35,6 +35,14 @@ final class BinlogFiles {
         return Optional.empty();
     }
 
+    /** The file after this one in its sequence: {@code mysql-bin.004451} → {@code mysql-bin.004452}, width kept. */
+    static String next(String file) {
+        String f = BinlogLocation.plainFile(file);
+        int dot = f.lastIndexOf('.');
+        String seq = f.substring(dot + 1);
+        return f.substring(0, dot + 1) + String.format("%0" + seq.length() + "d", Long.parseLong(seq) + 1);
+    }
+
     /** True when {@code file} comes after {@code reference} in the same binlog sequence. */
     static boolean after(String file, String reference) {
         String f = BinlogLocation.plainFile(file);

@@ -10,6 +10,9 @@ public interface DownstreamCredentials {
 
     Optional<String> password(String secretName);
 
+    /** Where the Secret's credentials lead (host, port, user; never the password), or empty when it lacks them. */
+    Optional<DownstreamMatch.Endpoint> endpoint(String secretName);
+
     /** Why the password must not be sent to this DM-master, or empty when the Secret allows it. */
     Optional<String> masterNotAllowed(String secretName, String masterUrl);
 }

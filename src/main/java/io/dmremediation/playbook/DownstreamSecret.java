@@ -40,6 +40,21 @@ public final class DownstreamSecret implements DownstreamCredentials {
         return Optional.empty();
     }
 
+    /** Where the Secret's credentials lead: host, port (default 4000) and user, no password. */
+    @Override
+    public Optional<DownstreamMatch.Endpoint> endpoint(String name) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) {
+            return Optional.empty();
+        }
+        Optional<String> host = value(s, "host");
+        Optional<String> user = value(s, "user");
+        if (host.isEmpty() || user.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DownstreamMatch.Endpoint(host.get(), value(s, "port").orElse("4000"), user.get()));
+    }
+
     /** The Secret key that lists the DM-master addresses the password may be sent to (start-task carries it). */
     public static final String ALLOWED_MASTERS = "dm-master-addresses";
 

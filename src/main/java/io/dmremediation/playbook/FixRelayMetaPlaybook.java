@@ -1,106 +1,102 @@
 package io.dmremediation.playbook;
 
+import static io.dmremediation.playbook.Phase.BEFORE_STOP;
+import static io.dmremediation.playbook.Phase.MUST_START;
+import static io.dmremediation.playbook.Phase.RUNNING;
+import static io.dmremediation.playbook.Phase.STOPPED;
+
 import io.dmremediation.api.ActiveRemediation;
-import io.dmremediation.diagnosis.Diagnosis;
-import io.dmremediation.diagnosis.ErrorClass;
+import io.dmremediation.api.RecoveryState;
+import io.dmremediation.api.RelayFixState;
+import io.dmremediation.api.TaskProgress.ActionState;
 import io.dmremediation.diagnosis.Remedy;
+import io.dmremediation.dm.DmMasterException;
+import io.dmremediation.domain.BinlogLocation;
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
 import io.dmremediation.domain.Stage;
 import io.dmremediation.domain.Subtask;
-import io.dmremediation.domain.Worker;
+import io.dmremediation.domain.Unit;
 import io.dmremediation.playbook.StepResult.Outcome;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The FAQ's fix for a binlog file over 4 GB in the relay unit: stop the source's tasks and its relay, set
- * {@code binlog-pos = 4} in the current relay sub-directory's {@code relay.meta} (a Job on the worker's node with
- * the worker's volume, after a backup), restart the DM-worker so it re-pulls the file, resume relay and tasks.
+ * A binlog file over 4 GiB in the relay unit, fixed the way DM's own code lets it be fixed on DM v5.4 … v8.5 (and
+ * after), in both relay modes, whatever worker the source is bound to (dm-facts §7.1-7.4; step table in
+ * {@code docs/fix-relay-meta.md}):
+ * <ol>
+ *   <li>the relay is turned off with the call its mode takes ({@link RelayControl}); DM closes the relay unit and
+ *       re-initialises the source's subtasks, which now read the upstream directly;</li>
+ *   <li>the running tasks read the big file from the upstream and move past it;</li>
+ *   <li>the relay is turned on again; DM starts it at the subtasks' minimum checkpoint, which is now after the big
+ *       file, so it finds relay.meta outdated, purges the relay dir and pulls from that file: the big file is never
+ *       pulled into the relay again.</li>
+ * </ol>
+ * Why not the FAQ's edit: with the file in the relay dir DM's recovery undoes an edit to (same file, 4); without it a
+ * re-pull from 4 fails at 4 GiB again; DM's documented procedure needs the upstream file copied in by hand. No
+ * relay.meta is written, no DM-worker is restarted (a restart would move the source to a spare worker, §7.4).
  *
- * <p>Stopping mechanism: DM's own relay control through DM-master's OpenAPI ({@code relay/disable|enable}, DM 6+;
- * {@code stop-relay|start-relay}, DM 5.3/5.4) — DM then writes nothing to the relay directory while the Job edits
- * it — and the worker restart by deleting its pod (the StatefulSet re-creates it). Without OpenAPI the playbook
- * refuses before touching anything. Tasks are stopped with stop-task after their configs are saved.
+ * <p>Tasks paused by an error that still need the file cannot read past it: they are stopped for the detour (config
+ * saved, the downstream credentials checked first, refused when the task writes elsewhere) and started again after.
+ * A task a person paused is never stopped: if it still needs the file the playbook refuses. Finished tasks and tasks
+ * past the file are left alone. Every refusal comes before the first stop, with the manual procedure. Once the relay
+ * is off or a task stopped, every failure leads to the recovery path: the relay on again, the held tasks started.
  */
 public final class FixRelayMetaPlaybook implements Playbook {
 
-    static final String PREPARE = "Prepare";
-    static final String SAVE_CONFIGS = "SaveConfigs";
-    static final String STOP_TASKS = "StopTasks";
-    static final String DISABLE_RELAY = "DisableRelay";
-    static final String VERIFY_STOPPED = "VerifyStopped";
-    static final String RUN_JOB = "RunFixJob";
-    static final String WAIT_JOB = "WaitFixJob";
-    static final String RESTART_WORKER = "RestartWorker";
-    static final String WAIT_WORKER = "WaitWorker";
-    static final String ENABLE_RELAY = "EnableRelay";
-    static final String START_TASKS = "StartTasks";
-    static final String VERIFY = "VerifyRelayAndTasks";
-    static final String RECOVER_RELAY = "RecoverEnableRelay";
-    static final String RECOVER_TASKS = "RecoverStartTasks";
-
-    static final String TASKS = "tasks";
-    static final String WORKER = "worker";
-    static final String POD = "pod";
-    static final String POD_UID = "podUid";
-    static final String NODE = "node";
-    static final String CLAIM = "claim";
-    static final String RELAY_DIR = "relayDir";
-    static final String SUB_DIR = "relaySubDir";
-    static final String FILE = "binlogFile";
-    static final String FAILURE = "failure";
-    static final String SYNCER_TOO = "syncerCheckpointsToo";
-    static final String ROUND = "relay";
-
-    static final String RECOVER_VERIFY = "RecoverVerify";
+    public static final String PREPARE = "Prepare";
+    public static final String CHECK = "CheckCredentials";
+    public static final String WAIT_CHECK = "WaitCredentialsCheck";
+    public static final String SAVE_CONFIGS = "SaveConfigs";
+    public static final String STOP_HELD = "StopHeldTasks";
+    public static final String VERIFY_HELD = "VerifyHeldStopped";
+    public static final String RELAY_OFF = "RelayOff";
+    public static final String VERIFY_RELAY_OFF = "VerifyRelayOff";
+    public static final String READ_PAST = "ReadPastBigFile";
+    public static final String RELAY_ON = "RelayOn";
+    public static final String VERIFY_RELAY_ON = "VerifyRelayOn";
+    public static final String START_HELD = "StartHeldTasks";
+    public static final String VERIFY = "VerifyStages";
+    public static final String RECOVER_RELAY = "RecoverRelayOn";
+    public static final String RECOVER_TASKS = "RecoverStartTasks";
+    public static final String RECOVER_VERIFY = "RecoverVerify";
+    private static final String ROUND = "relay";
 
     private final StepTable steps = StepTable.builder()
-            .step(PREPARE, Phase.BEFORE_STOP, this::prepare, SAVE_CONFIGS)
-            .step(SAVE_CONFIGS, Phase.BEFORE_STOP, (a, ctx) -> TaskLifecycle.saveConfigs(a, ctx, tasks(a)), STOP_TASKS)
-            .step(STOP_TASKS, Phase.STOPPED, this::stopTasks, DISABLE_RELAY, RECOVER_RELAY)
-            .step(DISABLE_RELAY, Phase.STOPPED, (a, ctx) -> {
-                ctx.dm().disableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                Facts.mark(a, "relayDisabled");
-                return StepResult.done("relay of " + a.source + " disabled on " + Facts.get(a, WORKER).get());
-            }, VERIFY_STOPPED, RECOVER_RELAY)
-            .step(VERIFY_STOPPED, Phase.STOPPED, this::verifyStopped, RUN_JOB, RECOVER_RELAY)
-            .step(RUN_JOB, Phase.STOPPED, this::runJob, WAIT_JOB, RECOVER_RELAY)
-            .step(WAIT_JOB, Phase.STOPPED, this::awaitJob, RESTART_WORKER, RECOVER_RELAY)
-            .branches(WAIT_JOB, RUN_JOB)
-            .step(RESTART_WORKER, Phase.STOPPED, this::restartWorker, WAIT_WORKER, RECOVER_RELAY)
-            .step(WAIT_WORKER, Phase.STOPPED, this::waitWorker, ENABLE_RELAY, RECOVER_RELAY)
-            .step(ENABLE_RELAY, Phase.MUST_START, (a, ctx) -> {
-                ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                return StepResult.done("relay of " + a.source + " enabled on " + Facts.get(a, WORKER).get());
-            }, START_TASKS)
-            .step(START_TASKS, Phase.MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
-                    (t, saved) -> saved, TaskLifecycle.ORIGINAL), VERIFY)
-            .step(VERIFY, Phase.RUNNING, (a, ctx) -> verify(a, ctx, tasks(a)), null)
-            .step(RECOVER_RELAY, Phase.MUST_START, (a, ctx) -> {
-                if (Facts.is(a, "relayDisabled")) {
-                    ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                }
-                return StepResult.done("relay of " + a.source + " enabled again");
-            }, RECOVER_TASKS)
-            .step(RECOVER_TASKS, Phase.MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
+            .step(PREPARE, BEFORE_STOP, FixRelayMetaPlaybook::prepare, CHECK)
+            // held tasks are started again with the Secret's password (DM hides its copy): prove it works first
+            .step(CHECK, BEFORE_STOP, FixRelayMetaPlaybook::check, WAIT_CHECK)
+            .step(WAIT_CHECK, BEFORE_STOP, (a, ctx) -> JobSteps.await(a, ctx, JobSpecs.precheckJobName(a.id),
+                    "the downstream credentials check", r -> StepResult.done("the downstream credentials check "
+                            + "succeeded"), why -> StepResult.fail("the downstream credentials check: " + why)),
+                    SAVE_CONFIGS)
+            .step(SAVE_CONFIGS, BEFORE_STOP, FixRelayMetaPlaybook::saveConfigs, STOP_HELD)
+            .step(STOP_HELD, STOPPED, FixRelayMetaPlaybook::stopHeld, VERIFY_HELD, RECOVER_TASKS)
+            .step(VERIFY_HELD, STOPPED, (a, ctx) -> TaskLifecycle.verifyStopped(a, ctx, held(a)), RELAY_OFF,
+                    RECOVER_TASKS)
+            .step(RELAY_OFF, STOPPED, FixRelayMetaPlaybook::relayOff, VERIFY_RELAY_OFF, RECOVER_RELAY)
+            .step(VERIFY_RELAY_OFF, STOPPED, FixRelayMetaPlaybook::verifyRelayOff, READ_PAST, RECOVER_RELAY)
+            .branches(VERIFY_RELAY_OFF, RELAY_ON)
+            .step(READ_PAST, STOPPED, FixRelayMetaPlaybook::readPast, RELAY_ON, RECOVER_RELAY)
+            // a refused start is retried; after the last try the plain start of the recovery path is the fallback
+            .step(RELAY_ON, MUST_START, FixRelayMetaPlaybook::relayOn, VERIFY_RELAY_ON, RECOVER_RELAY)
+            .step(VERIFY_RELAY_ON, STOPPED, FixRelayMetaPlaybook::verifyRelayOn, START_HELD, RECOVER_TASKS)
+            .branches(VERIFY_RELAY_ON, VERIFY)
+            .step(START_HELD, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, held(a), (t, saved) -> saved,
+                    TaskLifecycle.ORIGINAL), VERIFY)
+            .step(VERIFY, RUNNING, FixRelayMetaPlaybook::verify, null)
+            .branches(VERIFY, RECOVER_RELAY)
+            .step(RECOVER_RELAY, MUST_START, FixRelayMetaPlaybook::recoverRelay, RECOVER_TASKS)
+            .step(RECOVER_TASKS, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, held(a),
                     (t, saved) -> saved, TaskLifecycle.ORIGINAL), RECOVER_VERIFY)
-            .step(RECOVER_VERIFY, Phase.RUNNING, (a, ctx) -> {
-                StepResult r = TaskLifecycle.verifyRunning(a, ctx, tasks(a), "");
-                String why = a.recovery != null && a.recovery.reason != null ? a.recovery.reason
-                        : "the relay fix did not run";
-                if (r instanceof StepResult.Finish || r instanceof StepResult.Fail) {
-                    return StepResult.fail(why + "; relay and tasks " + String.join(", ", tasks(a))
-                            + " were started again as they were");
-                }
-                return r;
-            }, null)
+            .step(RECOVER_VERIFY, RUNNING, FixRelayMetaPlaybook::recoverVerify, null)
             .build();
 
     @Override
@@ -118,272 +114,429 @@ public final class FixRelayMetaPlaybook implements Playbook {
         return true;
     }
 
-    private static List<String> tasks(ActiveRemediation a) {
-        return Facts.list(a, TASKS);
+    private static RelayFixState state(ActiveRemediation a) {
+        if (a.relayFix == null) {
+            a.relayFix = new RelayFixState();
+        }
+        return a.relayFix;
     }
 
-    private StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> tasks = tasks(a);
-        if (TaskLifecycle.stoppedByUs(a).isEmpty()) {
-            if (Boolean.TRUE.equals(a.windingDown)) {
-                return StepResult.finish(Outcome.ABORTED, "the resource is being deleted; nothing was stopped");
-            }
-            if (!Fence.errorStillThere(a, ctx.dm().status(tasks))) {
-                return StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
-                        + " cleared before the fix; nothing was changed");
-            }
-        }
-        return TaskLifecycle.stopTasks(a, ctx, ROUND, tasks);
+    private static List<String> held(ActiveRemediation a) {
+        return state(a).held;
     }
 
-    private StepResult awaitJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = JobSpecs.relayJobName(a.id);
-        java.util.Optional<JobSteps.Ended> end = JobSteps.ended(a, ctx, name);
-        if (end.isEmpty()) {
-            return StepResult.waitFor(Duration.ofSeconds(1), "the relay.meta fix: Job " + name + " is running");
-        }
-        if (end.get() instanceof JobSteps.Ended.Gone) {
-            return StepResult.next(RUN_JOB, "Job " + name + " is gone before it ended; creating it again");
-        }
-        if (end.get() instanceof JobSteps.Ended.Failed f) {
-            return StepResult.fail("the relay.meta fix: " + f.why());
-        }
-        return StepResult.done("the relay.meta fix (Job " + name + ") succeeded");
-    }
+    // ---- before the first change: read, decide, refuse ------------------------------------------------------------
 
-    private StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
-        if (ctx.dm().relayStatus(a.source).isEmpty()) {
-            return StepResult.fail("stopping the relay needs DM-master's OpenAPI (openapi = true in "
-                    + "dm-master's config); nothing was changed");
+    private static StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
+        Optional<List<Relay>> relays = ctx.dm().relayStatus(a.source);
+        if (relays.isEmpty()) {
+            return refuse("stopping and starting a relay needs DM-master's OpenAPI (openapi = true in dm-master's"
+                    + " config): the HTTP gateway maps no relay call", a.source, null);
         }
         List<String> tasks = tasksOnSource(a, ctx);
-        DmSnapshot snapshot = ctx.dm().status(tasks);
-        Optional<Relay> relay = snapshot.relayOf(a.source);
-        if (relay.isEmpty()) {
-            return StepResult.finish(Outcome.ABORTED, "DM-master reports no relay for source " + a.source);
+        DmSnapshot snapshot = ctx.dm().status(tasks.isEmpty() ? List.of(a.trigger) : tasks);
+        Optional<StepResult> cleared = clearedSinceDetection(a, snapshot);
+        if (cleared.isPresent()) {
+            return cleared.get();
         }
-        String worker = relay.get().worker() != null ? relay.get().worker() : a.worker;
-        Optional<Worker> member = ctx.dm().workers().stream().filter(w -> w.name().equals(worker)).findFirst();
-        Optional<Pod> pod = ctx.pods().find(worker, member.map(Worker::address).orElse(null));
-        if (pod.isEmpty()) {
-            return StepResult.fail("no pod found for DM-worker " + worker
-                    + " (check spec.cluster); nothing was changed");
+        Optional<String> named = BinlogFiles.namedIn(evidence(a));
+        Optional<String> meta = snapshot.relayOf(a.source).map(Relay::relayBinlog).map(BinlogLocation::plainFile);
+        if (named.isPresent() && meta.isPresent() && !named.get().equals(meta.get())) {
+            return refuse("the relay error names binlog file " + named.get() + " but the relay is in " + meta.get()
+                    + "; refusing to guess, a human must look", a.source, null);
         }
-        RemediationSettings rs = ctx.remediation();
-        Optional<String> claim = pod.get().getSpec().getVolumes() == null ? Optional.empty()
-                : pod.get().getSpec().getVolumes().stream().filter(v -> rs.volumeName().equals(v.getName()))
-                        .map(Volume::getPersistentVolumeClaim).filter(java.util.Objects::nonNull)
-                        .map(c -> c.getClaimName()).findFirst();
-        if (claim.isEmpty()) {
-            return StepResult.fail("pod " + pod.get().getMetadata().getName()
-                    + " has no persistent volume named " + rs.volumeName() + "; the relay log is on an ephemeral disk "
-                    + "and is lost on restart anyway; nothing was changed");
-        }
-        Optional<String> relayDir = relayDir(ctx, a.source, worker);
-        if (relayDir.isEmpty() || !under(relayDir.get(), rs.volumeMountPath())) {
-            return StepResult.fail("nothing was changed: the relay log is on an ephemeral disk ("
-                    + relayDir.orElse("relay-dir is relative or unset") + " is not under the worker's volume "
-                    + rs.volumeMountPath() + "); set relay-dir under " + rs.volumeMountPath()
-                    + " as the TiDB Operator docs say, or spec.relay.relayDir");
-        }
-        String subDir = relay.get().relaySubDir();
-        if (subDir == null || subDir.isBlank()) {
-            return StepResult.fail("DM-master does not report the relay sub-directory of source "
-                    + a.source + "; nothing was changed");
-        }
-        Optional<String> metaFile = Optional.ofNullable(relay.get().relayBinlog()).map(l -> l.plainFile());
-        Optional<String> named = BinlogFiles.namedIn(a.evidence == null ? "" : a.evidence);
-        if (named.isPresent() && metaFile.isPresent() && !named.get().equals(metaFile.get())) {
-            return StepResult.fail("the relay error names binlog file " + named.get()
-                    + " but relay.meta points into " + metaFile.get() + "; refusing to guess, a human must look");
-        }
-        Optional<String> file = metaFile.or(() -> named);
+        Optional<String> file = named.or(() -> meta);
         if (file.isEmpty()) {
-            return StepResult.fail("cannot tell which binlog file overflowed; nothing was changed");
+            return refuse("cannot tell which binlog file passed 4 GiB (neither the relay error nor relay.meta names "
+                    + "one)", a.source, null);
         }
-        List<String> syncerToo = Diagnosis.diagnose(snapshot).stream()
-                .filter(f -> f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && a.source.equals(f.source()))
-                .map(f -> f.task()).toList();
-        Facts.putList(a, TASKS, tasks);
-        Facts.put(a, WORKER, worker);
-        Facts.put(a, POD, pod.get().getMetadata().getName());
-        Facts.put(a, POD_UID, pod.get().getMetadata().getUid());
-        Facts.put(a, NODE, String.valueOf(pod.get().getSpec().getNodeName()));
-        Facts.put(a, CLAIM, claim.get());
-        Facts.put(a, RELAY_DIR, relayDir.get());
-        Facts.put(a, SUB_DIR, subDir);
-        Facts.put(a, FILE, file.get());
-        Facts.putList(a, SYNCER_TOO, syncerToo);
-        return StepResult.done("relay of " + a.source + " on " + worker + " (pod "
-                + pod.get().getMetadata().getName() + ", volume " + claim.get() + "): " + relayDir.get() + "/" + subDir
-                + ", file " + file.get() + "; tasks " + String.join(", ", tasks));
+        Optional<RelayControl> control = RelayControl.of(ctx.dm().sourceConfig(a.source).orElse(null), relays.get());
+        if (control.isEmpty()) {
+            return StepResult.finish(Outcome.ABORTED, "DM-master reports no relay for source " + a.source
+                    + "; nothing was changed");
+        }
+        RelayDetourPlan plan = RelayDetourPlan.of(a.source, file.get(), snapshot.subtasks());
+        if (plan.refusal().isPresent()) {
+            return refuse(plan.refusal().get(), a.source, file.get());
+        }
+        if (!plan.held().isEmpty()) {
+            String secret = ctx.remediation().downstreamSecret();
+            Optional<String> problem = ctx.downstream().problem(secret);
+            if (problem.isPresent()) {
+                return refuse(problem.get(), a.source, file.get());
+            }
+            Optional<DownstreamMatch.Endpoint> endpoint = ctx.downstream().endpoint(secret);
+            if (endpoint.isEmpty()) {
+                return refuse("the downstream Secret " + secret + " does not say which downstream it is for (host, "
+                        + "user)", a.source, file.get());
+            }
+            for (String task : plan.held()) {
+                Optional<String> elsewhere = DownstreamMatch.mismatch(task, ctx.dm().taskConfig(task), endpoint.get(),
+                        secret);
+                if (elsewhere.isPresent()) {
+                    return refuse(elsewhere.get(), a.source, file.get());
+                }
+            }
+        }
+        RelayFixState s = state(a);
+        s.binlogFile = file.get();
+        s.relayMode = control.get().mode();
+        s.relayWorkers = new ArrayList<>(control.get().namedWorkers());
+        s.tasks = new ArrayList<>(tasks);
+        s.readers = new ArrayList<>(plan.readers());
+        s.held = new ArrayList<>(plan.held());
+        s.personPaused = plan.stages().entrySet().stream().filter(e -> e.getValue().contains("by a person"))
+                .map(e -> e.getKey()).sorted().toList();
+        new TreeMap<>(plan.stages()).forEach((task, stage) -> TaskLifecycle.progress(a, task).stageBefore = stage);
+        return StepResult.done(control.get().describe(a.source) + " is to be turned off while "
+                + (plan.readers().isEmpty() ? "no running task" : "tasks " + String.join(", ", plan.readers()))
+                + " read " + file.get() + " from the upstream"
+                + (plan.held().isEmpty() ? "" : "; tasks " + String.join(", ", plan.held())
+                + " paused by errors are stopped meanwhile"));
     }
 
-    /** Every task with a subtask on the source: they all read its relay. Needs OpenAPI to list beyond the guarded. */
+    private static String evidence(ActiveRemediation a) {
+        return a.evidence == null ? "" : a.evidence;
+    }
+
+    /**
+     * The detection may be older than this step (the cycle's snapshot): when DM no longer reports the error and shows
+     * the relay in another file than the one the error named, someone got it past the file meanwhile.
+     */
+    private static Optional<StepResult> clearedSinceDetection(ActiveRemediation a, DmSnapshot snapshot) {
+        if (Fence.errorStillThere(a, snapshot)) {
+            return Optional.empty();
+        }
+        Optional<String> named = BinlogFiles.namedIn(evidence(a));
+        Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
+        if (named.isEmpty() || at.isEmpty() || named.get().equals(at.get().plainFile())) {
+            return Optional.empty();
+        }
+        return Optional.of(StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                + " cleared before the fix (the relay is at " + at.get() + "); nothing was changed"));
+    }
+
+    private static StepResult refuse(String why, String source, String file) {
+        return StepResult.finish(Outcome.FAILED, PlaybookEngine.nothingChanged(why) + ". "
+                + RelayManualProcedure.text(source, file));
+    }
+
+    /** Every task with a subtask on the source. Needs OpenAPI to list beyond the guarded tasks. */
     private static List<String> tasksOnSource(ActiveRemediation a, PlaybookContext ctx) {
         Set<String> names = new LinkedHashSet<>();
         Optional<List<String>> all = ctx.dm().taskNames();
-        DmSnapshot snapshot = ctx.dm().status(all.orElse(a.task == null ? List.of(trigger(a)) : List.of(a.task)));
+        DmSnapshot snapshot = ctx.dm().status(all.orElse(List.of(a.trigger)));
         for (Subtask s : snapshot.subtasksOnSource(a.source)) {
             names.add(s.task());
         }
         return new ArrayList<>(names);
     }
 
-    private static String trigger(ActiveRemediation a) {
-        return a.trigger;
+    private static List<String> statusTasks(ActiveRemediation a) {
+        List<String> tasks = state(a).tasks;
+        return tasks.isEmpty() ? List.of(a.trigger) : tasks;
+    }
+
+    private static StepResult check(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.precheckJobName(a.id);
+        List<String> users = held(a).isEmpty() ? List.of(a.trigger) : held(a);
+        return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
+                "check-downstream", List.of(), users.stream().anyMatch(t -> DownstreamTlsRequirement.forTask(ctx.dm(),
+                        t))));
+    }
+
+    private static StepResult saveConfigs(ActiveRemediation a, PlaybookContext ctx) {
+        return held(a).isEmpty() ? StepResult.done("no task is stopped for the relay fix")
+                : TaskLifecycle.saveConfigs(a, ctx, held(a));
     }
 
     /**
-     * The relay directory as the worker sees it: spec.relay.relayDir when the user set it (DM 5.4+ worker
-     * relay-dir), else the source's absolute relay-dir; a relative one lives on the container's ephemeral disk.
+     * Before the first change: is the relay still stuck at the big file? DM's task checker auto-resumes the relay
+     * after 30029 (dm-facts §5.1, §7.3), so between two failures it runs without error, still in that file, and
+     * fails there again. A relay in the file is still stuck; one past it was fixed by someone else (abort). When
+     * DM-master's answer does not say where the relay is (OpenAPI v6+ source status has no relay position, and a
+     * cleanly running relay gets no detailed status), the step waits for the error to come back, and aborts only if
+     * it stays away for DM's reaction time.
      */
-    private static Optional<String> relayDir(PlaybookContext ctx, String source, String worker) {
-        RemediationSettings rs = ctx.remediation();
-        String dir = rs.relayDir();
-        if (dir == null) {
-            dir = ctx.dm().sourceConfig(source).flatMap(FixRelayMetaPlaybook::relayDirOf).orElse(null);
+    private static Optional<StepResult> fence(ActiveRemediation a, PlaybookContext ctx) {
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return Optional.of(StepResult.finish(Outcome.ABORTED, "the resource is being deleted; nothing was "
+                    + "changed"));
         }
-        if (dir == null || !dir.startsWith("/")) {
+        DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
+        if (Fence.errorStillThere(a, snapshot)) {
             return Optional.empty();
         }
-        dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
-        return Optional.of(rs.perWorkerRelayDir() ? dir + "/" + worker : dir);
+        String file = state(a).binlogFile;
+        Optional<BinlogLocation> at = snapshot.relayOf(a.source).map(Relay::relayBinlog);
+        if (at.isPresent() && file.equals(at.get().plainFile())) {
+            return Optional.empty();
+        }
+        if (at.isEmpty() && TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) <= 0) {
+            return Optional.of(StepResult.waitFor(TaskLifecycle.RECHECK, "the relay of " + a.source
+                    + " runs without error for now (DM's auto-resume); waiting for it to fail at " + file + " again"));
+        }
+        return Optional.of(StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                + " cleared before the fix" + at.map(l -> " (the relay is at " + l + ")").orElse("")
+                + "; nothing was changed"));
     }
 
-    static Optional<String> relayDirOf(String sourceYaml) {
-        for (String line : sourceYaml.split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("relay-dir:")) {
-                String v = t.substring("relay-dir:".length()).strip();
-                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-                    v = v.substring(1, v.length() - 1);
-                }
-                return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    private static boolean changedAnything(ActiveRemediation a) {
+        return !TaskLifecycle.stoppedByUs(a).isEmpty() || state(a).relayOff != null;
+    }
+
+    private static RelayControl control(ActiveRemediation a) {
+        return RelayControl.recorded(state(a).relayMode, state(a).relayWorkers);
+    }
+
+    // ---- the detour -----------------------------------------------------------------------------------------------
+
+    private static StepResult stopHeld(ActiveRemediation a, PlaybookContext ctx) {
+        List<String> held = held(a);
+        if (held.isEmpty()) {
+            return StepResult.done("no task to stop");
+        }
+        if (!changedAnything(a)) {
+            Optional<StepResult> fenced = fence(a, ctx);
+            if (fenced.isPresent()) {
+                return fenced.get();
             }
+        } else if (Boolean.TRUE.equals(a.windingDown) && held.stream().anyMatch(t -> TaskLifecycle.progress(a, t).stop
+                == null)) {
+            return StepResult.fail("the resource is being deleted; no further task is stopped");
         }
-        return Optional.empty();
+        return TaskLifecycle.stopTasks(a, ctx, ROUND, held);
     }
 
-    static boolean under(String path, String mount) {
-        String m = mount.endsWith("/") ? mount : mount + "/";
-        return (path + "/").startsWith(m) && !path.contains("/../") && !path.endsWith("/..");
+    private static StepResult relayOff(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        RelayControl control = control(a);
+        if (s.relayOff == null) {
+            if (!changedAnything(a)) {
+                Optional<StepResult> fenced = fence(a, ctx);
+                if (fenced.isPresent()) {
+                    return fenced.get();
+                }
+            } else if (Boolean.TRUE.equals(a.windingDown)) {
+                return StepResult.fail("the resource is being deleted; the relay was not turned off");
+            }
+            s.relayOff = ActionState.Intended;
+            return new StepResult.Persist("turning off " + control.describe(a.source));
+        }
+        if (s.relayOff == ActionState.Intended && !control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            control.stop(ctx.dm(), a.source);
+        }
+        s.relayOff = ActionState.Sent;
+        return StepResult.done("asked DM-master to turn off " + control.describe(a.source));
     }
 
-    private StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx) {
-        StepResult tasksGone = TaskLifecycle.verifyStopped(a, ctx, tasks(a));
-        if (!(tasksGone instanceof StepResult.Done)) {
-            return tasksGone;
+    private static StepResult verifyRelayOff(ActiveRemediation a, PlaybookContext ctx) {
+        RelayControl control = control(a);
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return StepResult.fail("the resource is being deleted while the relay of " + a.source + " was turned off");
         }
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        List<Relay> relays = ctx.dm().relayStatus(a.source).orElse(List.of());
-        boolean running = relays.stream().anyMatch(r -> worker.equals(r.worker()) && r.stage() != Stage.STOPPED);
-        if (!running) {
-            return StepResult.done("tasks and the relay of " + a.source + " on " + worker + " are stopped");
+        if (control.off(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            List<String> readers = state(a).readers;
+            String what = "DM-master lists no relay for " + a.source + "; ";
+            return readers.isEmpty() ? StepResult.next(RELAY_ON, what + "no task has to read past the file")
+                    : StepResult.done(what + String.join(", ", readers) + " read the upstream");
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            return StepResult.fail("DM did not stop the relay of " + a.source + " on " + worker);
+            return StepResult.fail("DM did not turn off " + control.describe(a.source));
         }
-        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to stop");
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for DM to turn off the relay of " + a.source);
     }
 
-    private StepResult runJob(ActiveRemediation a, PlaybookContext ctx) {
-        String name = JobSpecs.relayJobName(a.id);
-        if (ctx.jobs().get(name).isEmpty()) {
-            int creations = Integer.parseInt(Facts.get(a, "jobCreations").orElse("0"));
-            if (creations >= 2) {
-                return StepResult.fail("the relay fix Job " + name + " disappeared twice");
+    /**
+     * Waits until every reader's flushed checkpoint is in a file after the big one. A reader that pauses with an
+     * error, or no reader moving for the verify timeout, ends the detour (the relay goes back on).
+     */
+    private static StepResult readPast(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        if (Boolean.TRUE.equals(a.windingDown)) {
+            return StepResult.fail("the resource is being deleted while tasks read " + s.binlogFile
+                    + " from the upstream");
+        }
+        String file = s.binlogFile;
+        DmSnapshot snapshot = ctx.dm().status(s.readers);
+        List<String> waiting = new ArrayList<>();
+        StringBuilder progress = new StringBuilder();
+        for (String task : s.readers) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(x -> a.source.equals(x.source()))
+                    .findFirst();
+            if (st.isEmpty()) {
+                return StepResult.fail("task " + task + " is gone from source " + a.source + " while it read " + file);
             }
-            // the pod may have moved since Prepare: the Job must run where the volume is
-            Optional<Pod> pod = ctx.pods().get(Facts.get(a, POD).orElseThrow());
-            if (pod.isEmpty() || pod.get().getSpec().getNodeName() == null) {
-                return StepResult.waitFor(Duration.ofSeconds(2), "waiting for pod " + Facts.get(a, POD).get()
-                        + " to be scheduled");
+            Subtask sub = st.get();
+            if (sub.stage() == Stage.PAUSED && !sub.errors().isEmpty()) {
+                return StepResult.fail("task " + task + " could not read " + file + " from the upstream: "
+                        + TaskLifecycle.shorten(sub.errors().get(0).text()));
             }
-            Facts.put(a, NODE, pod.get().getSpec().getNodeName());
-            Facts.put(a, "jobCreations", String.valueOf(creations + 1));
-            ctx.jobs().createIfAbsent(JobSpecs.relayMetaJob(ctx.owner(), a.id, ctx.remediation(), List.of(
-                    "--relay-dir", Facts.get(a, RELAY_DIR).orElseThrow(),
-                    "--sub-dir", Facts.get(a, SUB_DIR).orElseThrow(),
-                    "--binlog-file", Facts.get(a, FILE).orElseThrow(),
-                    "--position", "4",
-                    "--remediation-id", a.id),
-                    pod.get().getSpec().getNodeName(), Facts.get(a, CLAIM).orElseThrow(),
-                    pod.get().getSpec().getTolerations()));
-        }
-        return StepResult.done("Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
-    }
-
-    private StepResult restartWorker(ActiveRemediation a, PlaybookContext ctx) {
-        String podName = Facts.get(a, POD).orElseThrow();
-        Optional<Pod> pod = ctx.pods().get(podName);
-        String oldUid = Facts.get(a, POD_UID).orElse("");
-        if (!Facts.is(a, "restartIssued")) {
-            Facts.mark(a, "restartIssued");
-            return new StepResult.Persist("restarting DM-worker pod " + podName);
-        }
-        if (pod.isPresent() && oldUid.equals(pod.get().getMetadata().getUid())
-                && pod.get().getMetadata().getDeletionTimestamp() == null) {
-            ctx.pods().delete(podName);
-        }
-        return StepResult.done("deleted pod " + podName + "; its StatefulSet starts a new DM-worker");
-    }
-
-    private StepResult waitWorker(ActiveRemediation a, PlaybookContext ctx) {
-        String podName = Facts.get(a, POD).orElseThrow();
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        Optional<Pod> pod = ctx.pods().get(podName);
-        boolean newPodReady = pod.isPresent() && !Facts.get(a, POD_UID).orElse("").equals(pod.get().getMetadata().getUid())
-                && WorkerPods.ready(pod.get());
-        boolean online = newPodReady && ctx.dm().workers().stream()
-                .anyMatch(w -> w.name().equals(worker) && !"offline".equals(w.stage()));
-        if (online) {
-            return StepResult.done("DM-worker " + worker + " is back (pod " + podName + ")");
-        }
-        if (TaskLifecycle.elapsed(a, ctx).compareTo(Duration.ofMinutes(10)) > 0) {
-            return StepResult.fail("DM-worker " + worker + " did not come back within 10m after its pod was deleted");
-        }
-        return StepResult.waitFor(Duration.ofSeconds(2), "waiting for DM-worker " + worker + " to come back");
-    }
-
-    private StepResult verify(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
-        DmSnapshot snapshot = ctx.dm().status(tasks);
-        Optional<Relay> failed = snapshot.relayOf(a.source).filter(r -> !r.errors().isEmpty());
-        if (failed.isPresent()) {
-            return StepResult.fail("the relay of " + a.source + " failed again after the fix: "
-                    + TaskLifecycle.shorten(failed.get().errors().get(0).text()));
-        }
-        // OpenAPI's source status tells the relay stage even while the tasks look healthy
-        String worker = Facts.get(a, WORKER).orElseThrow();
-        Optional<Stage> stage = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
-                .filter(r -> worker.equals(r.worker())).map(Relay::stage).findFirst();
-        if (stage.isEmpty() || stage.get() != Stage.RUNNING) {
-            return waitOrFail(a, ctx, "relay of " + a.source + " on " + worker + " "
-                    + stage.map(Stage::dmName).orElse("not listed"));
-        }
-        // tasks whose checkpoints also point past the file keep their syncer error until FixSyncerCheckpoint runs
-        List<String> syncerToo = Facts.list(a, SYNCER_TOO);
-        List<String> mustRun = tasks.stream().filter(t -> !syncerToo.contains(t)).toList();
-        StepResult taskState = mustRun.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, "")
-                : TaskLifecycle.verifyRunning(a, ctx, mustRun, null);
-        if (taskState instanceof StepResult.Finish f && f.outcome() == Outcome.SUCCEEDED) {
-            boolean listed = syncerToo.stream().allMatch(t -> !snapshot.subtasksOf(t).isEmpty());
-            if (!listed) {
-                return waitOrFail(a, ctx, "tasks " + String.join(", ", syncerToo) + " not listed yet");
+            if (sub.stage() == Stage.FINISHED || RelayDetourPlan.past(sub, file)) {
+                continue;
             }
-            return StepResult.finish(Outcome.SUCCEEDED, "relay.meta of " + a.source + " set to position 4 in "
-                    + Facts.get(a, FILE).orElse("?") + " (backup beside it), DM-worker restarted, relay runs"
-                    + (mustRun.isEmpty() ? "" : ", tasks " + String.join(", ", mustRun) + " run")
-                    + (syncerToo.isEmpty() ? "" : "; the syncer checkpoints of " + String.join(", ", syncerToo)
-                    + " point past the file too: FixSyncerCheckpoint follows"));
+            waiting.add(task);
+            progress.append(task).append('=').append(sub.sync() == null ? "" : sub.sync().syncerBinlog()).append(';');
         }
-        return taskState;
+        if (waiting.isEmpty()) {
+            return StepResult.done("tasks " + String.join(", ", s.readers) + " read past " + file);
+        }
+        if (!progress.toString().equals(s.readProgress) || s.readProgressAt == null) {
+            s.readProgress = progress.toString();
+            s.readProgressAt = ctx.now().toString();
+        }
+        if (Duration.between(Instant.parse(s.readProgressAt), ctx.now()).compareTo(ctx.settings().verifyTimeout()) > 0) {
+            return StepResult.fail("tasks " + String.join(", ", waiting) + " did not move for "
+                    + ctx.settings().verifyTimeout().toSeconds() + "s while reading " + file + " from the upstream");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", waiting)
+                + " to read past " + file + " from the upstream");
     }
 
-    private static StepResult waitOrFail(ActiveRemediation a, PlaybookContext ctx, String what) {
+    /**
+     * The relay back on. DM starts it at the minimum checkpoint of the source's subtasks; when no subtask of the
+     * source is left to give one (every task there was stopped for the detour), the file after the big one is stored
+     * as the source's {@code relay-binlog-name} first, which DM allows while no subtask runs there.
+     */
+    private static StepResult relayOn(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        RelayControl control = control(a);
+        if (s.relayOn == null) {
+            s.relayOn = ActionState.Intended;
+            return new StepResult.Persist("turning on " + control.describe(a.source));
+        }
+        if (s.relayOn == ActionState.Intended && !control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            boolean anchored = ctx.dm().status(statusTasks(a)).subtasksOnSource(a.source).stream()
+                    .anyMatch(x -> x.unit() == Unit.SYNC);
+            if (anchored) {
+                control.start(ctx.dm(), a.source);
+            } else {
+                String next = BinlogFiles.next(s.binlogFile);
+                control.startFrom(ctx.dm(), a.source, next);
+                s.relayStartedFrom = next;
+            }
+        }
+        s.relayOn = ActionState.Sent;
+        return StepResult.done("asked DM-master to turn on " + control.describe(a.source));
+    }
+
+    private static StepResult verifyRelayOn(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        String file = s.binlogFile;
+        Optional<Relay> detailed = ctx.dm().status(statusTasks(a)).relayOf(a.source);
+        if (detailed.isPresent() && !detailed.get().errors().isEmpty()) {
+            return StepResult.fail("the relay of " + a.source + " failed again: "
+                    + TaskLifecycle.shorten(detailed.get().errors().get(0).text()));
+        }
+        boolean running = ctx.dm().relayStatus(a.source).orElse(List.of()).stream()
+                .anyMatch(r -> r.stage() == Stage.RUNNING);
+        boolean beyond = detailed.map(Relay::relayBinlog).map(l -> BinlogFiles.after(l.file(), file)).orElse(true);
+        if (running && beyond) {
+            s.relayRunningSince = ctx.now().toString();
+            String note = "the relay of " + a.source + " runs again, after " + file;
+            return s.held.isEmpty() ? StepResult.next(VERIFY, note) : StepResult.done(note);
+        }
+        if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
+            return StepResult.fail("the relay of " + a.source + " did not run past " + file + " within "
+                    + ctx.dmReactionTimeout().toSeconds() + "s after it was turned on again");
+        }
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to run");
+    }
+
+    /**
+     * Every task as it was before: readers run and move; tasks a person paused are still paused (DM re-created them
+     * when the relay went off and on, and a re-created paused subtask reports no result, so no isCanceled either);
+     * held tasks are listed again (as DM runs them: a task that paused again on its own error is not this fix's).
+     */
+    private static StepResult verify(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        DmSnapshot snapshot = ctx.dm().status(statusTasks(a));
+        // the relay keeps running past the file for a while: a relay that failed again would show it by now
+        Optional<Relay> relay = snapshot.relayOf(a.source);
+        if (relay.isPresent() && !relay.get().errors().isEmpty()) {
+            return StepResult.fail("the relay of " + a.source + " failed again after it was turned on: "
+                    + TaskLifecycle.shorten(relay.get().errors().get(0).text()));
+        }
+        if (!control(a).on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+            // turned off again after it was on (a stop sent late by a replaced operator, or by a person): this fix
+            // turned it off first, so it is this fix's to turn on
+            if (a.recovery == null) {
+                a.recovery = new RecoveryState();
+                a.recovery.since = ctx.now().toString();
+                a.recovery.reason = "the relay of " + a.source + " was off again after it was turned on";
+            }
+            return StepResult.next(RECOVER_RELAY, a.recovery.reason);
+        }
+        Instant since = s.relayRunningSince == null ? ctx.now() : Instant.parse(s.relayRunningSince);
+        if (since.plus(TaskLifecycle.STABLE).isAfter(ctx.now())) {
+            return StepResult.waitFor(TaskLifecycle.RECHECK, "watching the relay of " + a.source + " run");
+        }
+        for (String task : s.personPaused) {
+            Optional<Subtask> st = snapshot.subtasksOf(task).stream().filter(x -> a.source.equals(x.source()))
+                    .findFirst();
+            if (st.isPresent() && st.get().stage() == Stage.RUNNING) {
+                s.note = "task " + task + ", paused by a person, runs now: someone resumed it";
+            }
+        }
+        List<String> notListed = s.held.stream().filter(t -> snapshot.subtasksOf(t).isEmpty()).toList();
+        if (!notListed.isEmpty()) {
+            return TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0
+                    ? StepResult.fail("tasks " + String.join(", ", notListed) + " not listed again")
+                    : StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for " + String.join(", ", notListed));
+        }
+        String file = s.binlogFile;
+        String success = "the relay of " + a.source + " was off while "
+                + (s.readers.isEmpty() ? "no task" : String.join(", ", s.readers)) + " read " + file
+                + " from the upstream; turned on again, DM restarted it after " + file
+                + (s.relayStartedFrom == null ? "" : " (from " + s.relayStartedFrom + ", stored as relay-binlog-name)")
+                + (s.held.isEmpty() ? "" : "; tasks " + String.join(", ", s.held)
+                + " stopped meanwhile run again as DM runs them")
+                + (s.note == null ? "" : "; " + s.note);
+        return s.readers.isEmpty() ? StepResult.finish(Outcome.SUCCEEDED, success)
+                : TaskLifecycle.verifyRunning(a, ctx, s.readers, success);
+    }
+
+    // ---- recovery: back to where DM was ---------------------------------------------------------------------------
+
+    /** The relay on again if this fix may have turned it off; DM then runs it as before the fix. */
+    private static StepResult recoverRelay(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        if (s.relayOff == null) {
+            return StepResult.done("the relay of " + a.source + " was not turned off");
+        }
+        RelayControl control = control(a);
+        try {
+            if (!control.on(ctx.dm().relayStatus(a.source).orElse(List.of()))) {
+                control.start(ctx.dm(), a.source);
+            }
+        } catch (DmMasterException e) {
+            // every try counts here, answered or not: the outcome must say that the relay is what is left off
+            return StepResult.fail("the relay of " + a.source + " is still off: " + e.getMessage());
+        }
+        return StepResult.done("the relay of " + a.source + " is on again");
+    }
+
+    /** The relay listed again and the held tasks listed again; the outcome is Failed with why, and the manual way. */
+    private static StepResult recoverVerify(ActiveRemediation a, PlaybookContext ctx) {
+        RelayFixState s = state(a);
+        String why = a.recovery != null && a.recovery.reason != null ? a.recovery.reason
+                : "the relay fix did not complete";
+        boolean relayBack = s.relayOff == null || control(a).on(ctx.dm().relayStatus(a.source).orElse(List.of()));
+        List<String> notListed = s.held.isEmpty() ? List.of()
+                : s.held.stream().filter(t -> ctx.dm().status(s.held).subtasksOf(t).isEmpty()).toList();
+        if (relayBack && notListed.isEmpty()) {
+            return StepResult.finish(Outcome.FAILED, why + "; the relay"
+                    + (s.held.isEmpty() ? "" : " and tasks " + String.join(", ", s.held))
+                    + " were started again as they were. " + RelayManualProcedure.text(a.source, s.binlogFile));
+        }
+        String waiting = (relayBack ? "" : "the relay of " + a.source + " ")
+                + (notListed.isEmpty() ? "" : "tasks " + String.join(", ", notListed));
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
-            return StepResult.fail(what + " after " + ctx.settings().verifyTimeout().toSeconds() + "s");
+            // a relay this fix turned off and DM does not run again is left off: said as loudly as a stopped task
+            return StepResult.finish(relayBack ? Outcome.FAILED : Outcome.LEFT_STOPPED, why + "; " + waiting + " not listed by DM-master again "
+                    + ctx.settings().verifyTimeout().toSeconds() + "s after the start was sent. "
+                    + RelayManualProcedure.text(a.source, s.binlogFile));
         }
-        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting: " + what);
+        return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for DM-master to list " + waiting);
     }
 }

@@ -53,10 +53,6 @@ public final class JobSpecs {
         return "dmr-inspect-checkpoint-" + remediationId;
     }
 
-    public static String relayJobName(String remediationId) {
-        return "dmr-fix-relay-meta-" + remediationId;
-    }
-
     /** {@code fix-checkpoint} against the downstream, credentials from the user's Secret. */
     public static Job checkpointJob(DMRemediation owner, String remediationId, RemediationSettings s,
                                     List<String> args) {
@@ -103,29 +99,6 @@ public final class JobSpecs {
         PodSecurityContext pod = s.jobPod().podSecurityContext();
         return job(owner, name, remediationId, s, c, List.of(tmpVolume(), tls), null, s.jobPod().nodeSelector(),
                 s.jobPod().tolerations(), pod);
-    }
-
-    /**
-     * {@code fix-relay-meta} on the DM-worker's node with the worker's volume mounted where the worker mounts it.
-     * It runs as root: relay.meta belongs to the DM-worker process, which the DM image runs as root, and an edit
-     * by any other user would fail or leave a file DM cannot rewrite. Still read-only root, no capabilities.
-     */
-    public static Job relayMetaJob(DMRemediation owner, String remediationId, RemediationSettings s, List<String> args,
-                                   String nodeName, String claimName, List<Toleration> tolerations) {
-        Volume data = new VolumeBuilder().withName("worker-data")
-                .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim().build();
-        Container c = container(s, prepend("fix-relay-meta", args),
-                List.of(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build()))
-                .addToVolumeMounts(new VolumeMountBuilder().withName("worker-data")
-                        .withMountPath(s.volumeMountPath()).build())
-                .build();
-        List<Toleration> all = new ArrayList<>(tolerations == null ? List.of() : tolerations);
-        all.addAll(s.jobPod().tolerations());
-        // root whatever the chart says (see above); the rest of the pod's security settings are the chart's
-        PodSecurityContext root = new PodSecurityContextBuilder(s.jobPod().podSecurityContext())
-                .withRunAsUser(0L).withRunAsNonRoot(false).build();
-        return job(owner, relayJobName(remediationId), remediationId, s, c, List.of(tmpVolume(), data), nodeName,
-                Map.of(), all, root);
     }
 
     private static ContainerBuilder container(RemediationSettings s, List<String> args, List<EnvVar> env) {

@@ -10,14 +10,14 @@ import java.util.Optional;
 
 /**
  * Everything a playbook may touch, each behind a small interface: DM-master, the saved task configs, the repair
- * Jobs, the worker pods, the downstream Secret, the clock, and the resource's settings.
+ * Jobs, the downstream Secret, the clock, and the resource's settings.
  *
  * @param masterUrl     DM-master's address as the spec names it (the client may reach it under another)
  * @param masterTrusted the DM-master is the namespace's own DMCluster, so the downstream password may go to it
  *                      without the Secret's allow-list
  */
 public record PlaybookContext(DMRemediation owner, DmMaster dm, SavedConfigs vault, RepairJobControl jobs,
-                              WorkerPodControl pods, DownstreamCredentials downstream, Clock clock, Settings settings,
+                              DownstreamCredentials downstream, Clock clock, Settings settings,
                               RemediationSettings remediation, String masterUrl, boolean masterTrusted,
                               EngineTiming timing) {
 

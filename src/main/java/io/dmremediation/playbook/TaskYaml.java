@@ -47,6 +47,15 @@ public final class TaskYaml {
         return string(root(YamlDocument.parse(yaml)), "name");
     }
 
+    /** The task's {@code target-database}: host, port and user (the password is not read). */
+    static DownstreamMatch.Endpoint target(String yaml) {
+        if (!(unique(root(YamlDocument.parse(yaml)), "target-database").orElse(null) instanceof Mapping t)) {
+            throw new TaskConfigException("the task config has no target-database mapping");
+        }
+        String port = string(t, "port");
+        return new DownstreamMatch.Endpoint(string(t, "host"), port.isEmpty() ? "4000" : port, string(t, "user"));
+    }
+
     /** True when the config's {@code target-database.password} is DM's mask, not the real password. */
     public static boolean passwordMasked(String yaml) {
         return MASKED.equals(targetPassword(yaml).orElse(null));

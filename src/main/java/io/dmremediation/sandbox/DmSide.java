@@ -40,6 +40,7 @@ public final class DmSide implements AutoCloseable {
         this.metaSchema = b.metaSchema != null ? b.metaSchema : "dm_meta_" + randomToken(3);
         String w0 = DmWorkerPods.podName(World.CLUSTER, 0);
         String w1 = DmWorkerPods.podName(World.CLUSTER, 1);
+        String w2 = DmWorkerPods.podName(World.CLUSTER, 2);
         DmMasterSimulator.Builder sim = DmMasterSimulator.builder()
                 .bindAddress(bind)
                 .port(port)
@@ -53,17 +54,23 @@ public final class DmSide implements AutoCloseable {
                 .checkpointFlushInterval(b.flush)
                 .worker(w0, w0 + "." + World.CLUSTER + "-dm-worker-peer:8262")
                 .worker(w1, w1 + "." + World.CLUSTER + "-dm-worker-peer:8262")
+                .keepaliveTtl(b.keepaliveTtl, b.keepaliveTtl)
                 .source(SourceSpec.source(World.SOURCE_1).boundTo(w0).enableGtid(b.gtidOnSource1)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
                         .tables("shop.orders", "shop.items", "shop.customers"))
-                .source(SourceSpec.source(World.SOURCE_2).boundTo(w1).enableRelay(true)
-                        .relayDir(claimDir(DmWorkerPods.claimName(w1)).resolve("relay"), b.relayDirOfSource2)
+                .source(relayMode(SourceSpec.source(World.SOURCE_2).boundTo(w1), b.relayMode, w1)
+                        .relayBinlogName("mysql-bin.000001")
+                        .relayDirPerWorker(w -> claimDir(DmWorkerPods.claimName(w)).resolve("relay"), b.relayDirOfSource2)
                         .binlogFile("mysql-bin.000001", 1L << 20)
                         .binlogFile("mysql-bin.000002", 4L << 20)
                         .binlogFile("mysql-bin.000003", 64L << 10)
                         .tables("crm.accounts", "crm.contacts"));
+        if (b.spareWorker) {
+            // a free DM-worker: DM-master binds a source whose worker went away to it at once (dm-facts §7.4)
+            sim.worker(w2, w2 + "." + World.CLUSTER + "-dm-worker-peer:8262");
+        }
         if (db != null) {
             db.createUser(downstreamUser, downstreamPassword);
             sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
@@ -72,6 +79,10 @@ public final class DmSide implements AutoCloseable {
             sim.tls(b.dmMasterTls, true);
         }
         this.dm = sim.build();
+    }
+
+    private static SourceSpec relayMode(SourceSpec spec, SandboxWorld.RelayMode mode, String worker) {
+        return mode == SandboxWorld.RelayMode.SOURCE_CONFIG ? spec.enableRelay(true) : spec.relayWorkers(worker);
     }
 
     /**

@@ -15,9 +15,14 @@ import java.util.function.UnaryOperator;
 
 /**
  * The in-process world the sandbox, the tests and the benchmarks share: a Kubernetes API (fabric8's mock server
- * in CRUD mode, CRD installed), the DM-worker pods of DMCluster {@value #CLUSTER} as TiDB Operator lays them out,
+ * in CRUD mode, CRD installed), the DM-worker pods of DMCluster {@value #CLUSTER} as TiDB Operator lays them out
+ * (two bound to a source each and, by default, a spare one),
  * the DM side ({@link DmSide}: the DM-master simulator and an embedded MariaDB downstream with real {@code dm_meta}
  * tables), the stand-in kubelet that runs repair Jobs, and the real operator against all that, in this process.
+ *
+ * <p>Sources: {@value #SOURCE_1} bound to worker 0 reads the upstream directly; {@value #SOURCE_2} bound to worker 1
+ * runs a relay log in {@code /var/lib/dm-worker/relay} on the volume of the worker it is bound to (its config's
+ * {@code enable-relay: true}, or worker 1 as a named relay worker: {@link Builder#relayMode}).
  */
 public final class SandboxWorld implements World {
 
@@ -43,7 +48,7 @@ public final class SandboxWorld implements World {
         DmMasterSimulator dm = dmSide.dm();
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
-        pods.create(2);
+        pods.create(b.spareWorker ? 3 : 2);
         createDmCluster(b.dmMasterTls != null);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
         kube.client().resource(dmSide.downstreamSecret(NAMESPACE)).create();
@@ -51,6 +56,14 @@ public final class SandboxWorld implements World {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** How source {@value #SOURCE_2} runs its relay (dm-facts §7.1). */
+    public enum RelayMode {
+        /** {@code enable-relay: true} in the source config: the bound worker, whichever it is, runs the relay. */
+        SOURCE_CONFIG,
+        /** {@code start-relay -s mysql-02 basic-dm-worker-1}: a named relay worker (the bound one). */
+        NAMED_WORKER
     }
 
     @Override
@@ -195,6 +208,25 @@ public final class SandboxWorld implements World {
         Duration dmRequestTimeout = Duration.ofSeconds(3);
         boolean gtidOnSource1 = false;
         String metaSchema;
+        RelayMode relayMode = RelayMode.SOURCE_CONFIG;
+        boolean spareWorker = true;
+        Duration keepaliveTtl = Duration.ofSeconds(60);
+
+        /** How {@value #SOURCE_2} runs its relay; default {@code enable-relay: true} in its source config. */
+        public Builder relayMode(RelayMode mode) {
+            this.relayMode = mode;
+            return this;
+        }
+
+        /**
+         * A third DM-worker, {@code basic-dm-worker-2}, bound to nothing (default on): what DM-master binds a source
+         * to when its worker goes away.
+         */
+        public Builder spareWorker(boolean on) {
+            this.spareWorker = on;
+            return this;
+        }
+
         javax.net.ssl.SSLContext dmMasterTls;
 
         /**

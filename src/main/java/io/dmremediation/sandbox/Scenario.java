@@ -26,11 +26,12 @@ public enum Scenario {
             List.of("stop-task payments", "start-task payments.yaml"),
             w -> w.dm().injectBadConnection("payments", SandboxWorld.SOURCE_1, Integer.MAX_VALUE)),
     RELAY_BINLOG_OVERFLOW("relay-binlog-overflow", "crm", SandboxWorld.SOURCE_2, "FixRelayMeta",
-            "an upstream binlog file over 4 GB overflows the relay log's uint32 position (FAQ: ERROR 1236, relay unit)",
-            List.of("stop-task crm", "stop-relay / stop the DM-worker (kubectl annotate runmode=debug, kill)",
-                    "back up relay.meta", "edit relay.meta: binlog-pos = 4", "restart the DM-worker",
-                    "start-relay", "start-task crm.yaml"),
-            w -> w.dm().injectRelayOverflow(SandboxWorld.SOURCE_2, "mysql-bin.000002")),
+            "an upstream binlog file over 4 GB stops the relay writer at 4 GiB (FAQ: ERROR 1236, relay unit); every"
+                    + " re-pull of the file fails there again, so the tasks read it from the upstream with the relay off",
+            List.of("stop-relay -s mysql-02 (no worker names: the source config has enable-relay)",
+                    "query-status crm until it reads remote past the big file", "start-relay -s mysql-02",
+                    "query-status: relay Running after the big file, crm Running"),
+            w -> w.dm().injectRelayOverflow(SandboxWorld.SOURCE_2, w.dm().nextBinlogFile(SandboxWorld.SOURCE_2))),
     SYNCER_BINLOG_OVERFLOW("syncer-binlog-overflow", "ledger", SandboxWorld.SOURCE_1, "FixSyncerCheckpoint",
             "the syncer's checkpoint overflowed inside a binlog file over 4 GB (FAQ: binlog checksum mismatch, syncer"
                     + " unit)",

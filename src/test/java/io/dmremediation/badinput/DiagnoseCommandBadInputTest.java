@@ -151,7 +151,8 @@ class DiagnoseCommandBadInputTest {
             diagnosed++;
         }
         assertThat(diagnosed).isGreaterThan(100);
-        assertThat(refusals).isGreaterThan(5);
+        // diagnose reads the DM errors out of what is not whole JSON (issue 12): only input without any is refused
+        assertThat(refusals).isPositive();
     }
 
     @Test

@@ -262,6 +262,8 @@ final class Harness implements AutoCloseable {
         List<String> out = new ArrayList<>();
         String plain = ANSI.matcher(input).replaceAll("");
         out.add(normalize(plain));
+        // the lenient reader of pasted input reads a JSON-escaped text once unescaped (a cut-off reply, a log line)
+        out.add(normalize(io.dmremediation.dm.PastedTextAccess.unescapeJson(plain)));
         collectStrings(readFirstValue(input), out);
         Matcher m = JSON_START.matcher(plain);
         if (m.find()) {

@@ -22,6 +22,9 @@ class LookAlikeTest {
                 + "TCPReader get event: ERROR 1236 (HY000): Could not open log file"));
         EXAMPLES.put(LookAlike.STALE_POSITION, Dm.getEvent36069(Dm.MYSQL_POS_GT_SIZE));
         EXAMPLES.put(LookAlike.MAX_ALLOWED_PACKET, Dm.tcpReader30015(Dm.MYSQL_MAX_PACKET));
+        // tiflow issue #3487: the warning DM logs for a relay read error it goes on from (a text-only pasted line)
+        EXAMPLES.put(LookAlike.IGNORABLE_READ, DmError.ofText("[WARN] [local_reader.go:559] [\"fail to parse relay log"
+                + " file, meet some ignorable error\"] [error=\"get event err EOF, need 8099 but got 978\"]"));
         EXAMPLES.put(LookAlike.SERVER_READ_FAILURE, Dm.getEvent36069("ERROR 1236 (HY000): I/O error reading log event"));
         EXAMPLES.put(LookAlike.CONNECTION_CLOSED, Dm.pe(10006, "database", "not-set", Dm.LOCATION_PREFIX
                 + "execute statement failed: begin", "sql: connection is already closed"));

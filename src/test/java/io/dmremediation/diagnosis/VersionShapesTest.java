@@ -80,9 +80,9 @@ class VersionShapesTest {
                         RELAY, ErrorClass.RELAY_BINLOG_OVERFLOW),
                 Arguments.of("6.2 relay 30029 (gateway)", Dm.terror("[code=30029:class=relay-unit:scope=internal:"
                         + "level=high], Message: " + Dm.duplicate30029().message()), RELAY, ErrorClass.RELAY_BINLOG_OVERFLOW),
-                Arguments.of("6.2 relay 11034 on sync", Dm.terror("[code=11034:class=functional:scope=internal:"
-                        + "level=high], Message: " + Dm.smaller11034().message() + ", Workaround: Please check if the "
-                        + "relay log file is deleted."), SYNC, ErrorClass.RELAY_BINLOG_OVERFLOW),
+                Arguments.of("6.2 syncer's relay reader 11034 on sync", Dm.terror("[code=11034:class=functional:"
+                        + "scope=internal:level=high], Message: " + Dm.smaller11034().message() + ", Workaround: Please"
+                        + " check if the relay log file is deleted."), SYNC, ErrorClass.SYNCER_BINLOG_OVERFLOW),
                 Arguments.of("6.2 relay 30015 gtid purged", Dm.terror("[code=30015:class=relay-unit:scope=upstream:"
                         + "level=high], Message: TCPReader get relay event with error, RawCause: " + Dm.MYSQL_GTID_PURGED),
                         RELAY, ErrorClass.UNKNOWN),

@@ -50,7 +50,7 @@ class ClientAgainstSimulatorTest {
                 .worker(W0).worker(W1)
                 .source(SourceSpec.source("mysql-01").boundTo(W0).binlogFile("mysql-bin.000001", 1 << 20)
                         .binlogFile("mysql-bin.000002", 1 << 20))
-                .source(SourceSpec.source("mysql-02").boundTo(W1).enableRelay(true)
+                .source(SourceSpec.source("mysql-02").boundTo(W1).enableRelay(true).relayBinlogName("mysql-bin.000001")
                         .binlogFile("mysql-bin.000001", 1 << 20).binlogFile("mysql-bin.000002", 1 << 20))
                 .build();
     }
@@ -127,10 +127,14 @@ class ClientAgainstSimulatorTest {
             assertThatThrownBy(() -> dm.taskConfig("orders")).isInstanceOf(DmErrorReplyException.class);
 
             if (openApi) {
-                dm.disableRelay("mysql-02", List.of(W1));
-                await().atMost(Duration.ofSeconds(5)).until(() -> dm.relayStatus("mysql-02").orElseThrow().stream()
-                        .allMatch(r -> r.stage() != Stage.RUNNING));
-                dm.enableRelay("mysql-02", List.of(W1));
+                // mysql-02 has enable-relay in its source config: naming its worker is refused (46031), and only
+                // the no-name path, the empty list, stops and starts it (dm-facts §7.1)
+                assertThatThrownBy(() -> dm.disableRelay("mysql-02", List.of(W1)))
+                        .isInstanceOfSatisfying(DmErrorReplyException.class, e -> assertThat(e.code()).isEqualTo(46031));
+                dm.disableRelay("mysql-02", List.of());
+                await().atMost(Duration.ofSeconds(5)).until(() -> dm.relayStatus("mysql-02").orElseThrow().isEmpty());
+                assertThat(dm.sourceConfig("mysql-02")).hasValueSatisfying(y -> assertThat(y).contains("enable-relay: false"));
+                dm.enableRelay("mysql-02", List.of());
                 await().atMost(Duration.ofSeconds(5)).until(() -> dm.relayStatus("mysql-02").orElseThrow().stream()
                         .anyMatch(r -> r.stage() == Stage.RUNNING));
             }
@@ -166,7 +170,7 @@ class ClientAgainstSimulatorTest {
         try (DmMasterSimulator sim = simulator(version, openApi)) {
             DmMaster dm = DmMasterClients.connect(sim.url(), FAST);
             dm.startTask(taskYaml("crm", "mysql-02"));
-            sim.injectRelayOverflow("mysql-02", "mysql-bin.000002");
+            sim.injectRelayOverflow("mysql-02", sim.nextBinlogFile("mysql-02"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 DmSnapshot s = dm.status(List.of("crm"));
                 Optional<Relay> relay = s.relayOf("mysql-02");

@@ -14,10 +14,8 @@ import io.dmremediation.playbook.DownstreamCredentials;
 import io.dmremediation.playbook.DownstreamSecret;
 import io.dmremediation.playbook.RepairJobControl;
 import io.dmremediation.playbook.SavedConfigs;
-import io.dmremediation.playbook.WorkerPodControl;
 import io.dmremediation.sandbox.KubeWorld;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -313,25 +311,6 @@ final class FastWorld {
         @Override
         public RepairJobControl jobs(DMRemediation owner) {
             return jobs;
-        }
-
-        @Override
-        public WorkerPodControl pods(ClusterTarget target) {
-            return new WorkerPodControl() {
-                @Override
-                public Optional<Pod> find(String workerName, String workerAddress) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<Pod> get(String name) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public void delete(String name) {
-                }
-            };
         }
 
         @Override

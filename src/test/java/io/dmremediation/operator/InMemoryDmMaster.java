@@ -25,7 +25,9 @@ import java.util.Optional;
  * subtask each, stop-task and start-task with DM's answers ("task not found", 46014), the task config masked as
  * GetCfg masks it, and a syncer checkpoint that a fix can rewind. It keeps score of what a careful person would
  * check afterwards: every stop and start, the config each start used, and any start without safe mode over a
- * rewound checkpoint.
+ * rewound checkpoint. With {@link #relayByConfig} the source runs a relay ({@code enable-relay: true}) as DM does
+ * (dm-facts §7.1-7.3): only the no-name call stops it, the subtasks read the upstream while it is off, and it
+ * starts at the subtasks' minimum checkpoint, failing at the big file again while a subtask still needs it.
  */
 final class InMemoryDmMaster implements DmMaster {
 
@@ -38,6 +40,8 @@ final class InMemoryDmMaster implements DmMaster {
         final String name;
         String config;
         Stage stage = Stage.RUNNING;
+        /** A full-mode task ends in the Load unit, Finished (no syncer, no checkpoint to read past). */
+        Unit unit = Unit.SYNC;
         List<DmError> errors = List.of();
         String file = BIG_FILE;
         long pos = 4000;
@@ -68,6 +72,19 @@ final class InMemoryDmMaster implements DmMaster {
         void call(String name, boolean mutating, Runnable action);
     }
 
+    /** The relay error DM reports once the relay reaches 4 GiB of the big file (30029, dm-facts §7.3). */
+    static final DmError RELAY_OVERFLOW = new DmError(30029, "relay-unit", "internal", "high", "event from 4021 in "
+            + "/var/lib/dm-worker/relay/0f1c2d3e-0000-11ee-0000-000000000001.000001/" + BIG_FILE + " diff from "
+            + "passed-in event &{Timestamp:1690000000 EventType:WriteRowsEventV2 ServerID:1 EventSize:8180 "
+            + "LogPos:12201 Flags:0}", "", "");
+
+    /** The source's config enables its relay; the relay state below. */
+    boolean relayByConfig;
+    boolean relayOn;
+    DmError relayError;
+    String relayFile = BIG_FILE;
+    final List<String> relayCalls = new ArrayList<>();
+
     private final Gate gate;
     /** Refuse every start-task without safe mode (DM's precheck failing on the original config, say). */
     boolean refuseUnsafeStarts;
@@ -79,6 +96,13 @@ final class InMemoryDmMaster implements DmMaster {
 
     void addTask(String name, String config) {
         tasks.put(name, new Task(name, config));
+    }
+
+    /** A full-mode task that has done its dump and load. */
+    void finishTask(String name) {
+        Task t = tasks.get(name);
+        t.stage = Stage.FINISHED;
+        t.unit = Unit.LOAD;
     }
 
     void breakTask(String name, DmError error) {
@@ -108,12 +132,17 @@ final class InMemoryDmMaster implements DmMaster {
             if (t.stage == Stage.RUNNING && !idleUpstream.contains(t.name)) {
                 // replication moves: a verify sees progress
                 t.pos += 1000;
+                if (relayByConfig && (!relayOn || relayError == null)) {
+                    // off: the subtask reads the upstream, through the big file; on and healthy: past it too
+                    t.file = NEXT_FILE;
+                }
             }
-            subtasks.add(new Subtask(t.name, SOURCE, "worker-1", t.stage, Unit.SYNC, false, t.errors,
-                    new SyncProgress(new BinlogLocation(NEXT_FILE, 90000), new BinlogLocation(t.file, t.pos), "",
-                            "", t.pos, false, "remote")));
+            subtasks.add(new Subtask(t.name, SOURCE, "worker-1", t.stage, t.unit, false, t.errors,
+                    t.unit != Unit.SYNC ? null : new SyncProgress(new BinlogLocation(NEXT_FILE, 90000),
+                            new BinlogLocation(t.file, t.pos), "", "", t.pos, false, "remote")));
         }
-        return new DmSnapshot(subtasks, List.of(), List.of(), List.of());
+        List<Relay> relays = relayByConfig && relayOn ? List.of(relay(true)) : List.of();
+        return new DmSnapshot(subtasks, relays, List.of(), List.of());
     }
 
     @Override
@@ -208,22 +237,67 @@ final class InMemoryDmMaster implements DmMaster {
     @Override
     public Optional<String> sourceConfig(String source) {
         gate.call("sourceConfig", false, () -> { });
-        return Optional.of("source-id: " + source + "\nenable-gtid: false\n");
+        return Optional.of("source-id: " + source + "\nenable-gtid: false\n"
+                + (relayByConfig ? "enable-relay: " + relayOn + "\n" : ""));
+    }
+
+    private Relay relay(boolean withErrors) {
+        return new Relay(SOURCE, "worker-1", relayError != null ? Stage.PAUSED : Stage.RUNNING,
+                "0f1c2d3e-0000-11ee-0000-000000000001.000001", new BinlogLocation(relayFile, 4000), "",
+                new BinlogLocation(NEXT_FILE, 90000), false, withErrors && relayError != null ? List.of(relayError)
+                : List.of());
     }
 
     @Override
     public Optional<List<Relay>> relayStatus(String source) {
-        return Optional.of(List.of());
+        List<List<Relay>> out = new ArrayList<>();
+        // OpenAPI's source status: the relay's stage, no error text
+        gate.call("relayStatus", false, () -> out.add(relayByConfig && relayOn ? List.of(relay(false)) : List.of()));
+        return Optional.of(out.get(0));
     }
 
     @Override
     public void disableRelay(String source, List<String> workers) {
-        gate.call("disableRelay", true, () -> { });
+        gate.call("disableRelay", true, () -> {
+            if (relayByConfig && !workers.isEmpty()) {
+                // a source whose config enables the relay: only the no-name path stops it (dm-facts §7.1)
+                throw new DmErrorReplyException(46031, "source " + source + " is configured enable-relay: true; "
+                        + "stop-relay with worker names is not allowed", "DM-master: 46031");
+            }
+            relayOn = false;
+            relayError = null;
+            relayCalls.add("off");
+        });
     }
 
     @Override
     public void enableRelay(String source, List<String> workers) {
-        gate.call("enableRelay", true, () -> { });
+        gate.call("enableRelay", true, () -> {
+            if (relayByConfig && !workers.isEmpty()) {
+                throw new DmErrorReplyException(46030, "source " + source + " is configured enable-relay: true; "
+                        + "start-relay with worker names is not allowed", "DM-master: 46030");
+            }
+            // DM starts the relay at the subtasks' minimum checkpoint: one still in the big file pulls it again
+            boolean needed = tasks.values().stream().anyMatch(t -> t.unit == Unit.SYNC && BIG_FILE.equals(t.file));
+            relayOn = true;
+            relayFile = needed ? BIG_FILE : NEXT_FILE;
+            relayError = needed ? RELAY_OVERFLOW : null;
+            relayCalls.add("on");
+        });
+    }
+
+    @Override
+    public void enableRelayFrom(String source, List<String> workers, String relayBinlogName) {
+        gate.call("enableRelay", true, () -> {
+            if (!tasks.isEmpty()) {
+                throw new DmErrorReplyException(0, "relay-binlog-name cannot be changed while subtasks run on "
+                        + source, "DM-master refused");
+            }
+            relayOn = true;
+            relayFile = relayBinlogName;
+            relayError = null;
+            relayCalls.add("on from " + relayBinlogName);
+        });
     }
 
     @Override

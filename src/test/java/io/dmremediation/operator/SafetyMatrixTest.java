@@ -6,6 +6,7 @@ import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.api.HistoryEntry;
 import io.dmremediation.api.StoppedTask;
 import io.dmremediation.domain.DmError;
+import io.dmremediation.playbook.FixRelayMetaPlaybook;
 import io.dmremediation.playbook.FixSyncerCheckpointPlaybook;
 import io.dmremediation.playbook.Playbook;
 import io.dmremediation.playbook.RestartTaskPlaybook;
@@ -44,6 +45,11 @@ import org.junit.jupiter.api.Test;
 class SafetyMatrixTest {
 
     static final String TASK = "orders";
+    /** A second task on the relay's source, paused by its own error and still needing the big file. */
+    static final String HELD = "audit";
+    /** What the syncer's relay reader reports when the relay log it reads is cut short (11034, dm-facts §5). */
+    static final DmError RELAY_READER = new DmError(11034, "functional", "internal", "high",
+            "file size of relay log mysql-bin.000001 become smaller", "", "");
     static final DmError INVALID_CONNECTION = new DmError(10006, "database", "not-set", "high",
             "execute statement failed: commit", "invalid connection", "");
     /** MySQL's answer to a dump from inside an event, as the syncer reports it (36069, the text in Message). */
@@ -99,7 +105,18 @@ class SafetyMatrixTest {
                     // the fix Job is refused: inspect says not applied, the original config comes back
                     Route.fault(FaultPlan.Kind.REFUSAL, FixSyncerCheckpointPlaybook.WAIT_JOB, "k8s.jobState"),
                     // DM refuses the original config after the replay: safe mode beats stopped
-                    new Route("DM refuses starts without safe mode", w -> w.dm.refuseUnsafeStarts = true))));
+                    new Route("DM refuses starts without safe mode", w -> w.dm.refuseUnsafeStarts = true))),
+            new Scenario("FixRelayMeta (binlog over 4 GB, relay)", new FixRelayMetaPlaybook(), w -> {
+                w.dm.relayByConfig = true;
+                w.dm.relayOn = true;
+                w.dm.relayError = InMemoryDmMaster.RELAY_OVERFLOW;
+                // a reader (it reads the big file from the upstream while the relay is off) and a held task
+                w.dm.addTask(TASK, CONFIG);
+                w.dm.addTask(HELD, CONFIG.replace("name: orders", "name: " + HELD));
+                w.dm.breakTask(HELD, RELAY_READER);
+            }, List.of(
+                    // DM refuses to turn the relay off: the recovery path
+                    Route.fault(FaultPlan.Kind.REFUSAL, FixRelayMetaPlaybook.RELAY_OFF, "disableRelay"))));
 
     @Test
     void everyStepOfEveryPlaybookSurvivesEveryFault() throws Exception {
@@ -289,16 +306,20 @@ class SafetyMatrixTest {
         }
         boolean gone = w.resource() == null;
         DMRemediationStatus s = gone ? new DMRemediationStatus() : w.status();
-        boolean held = w.dm.tasks.containsKey(TASK);
-        boolean stoppedByOperator = !w.dm.stops.isEmpty();
         List<StoppedTask> left = s.leftStopped == null ? List.of() : s.leftStopped;
-        if (stoppedByOperator && !held) {
+        for (String task : new java.util.LinkedHashSet<>(w.dm.stops)) {
+            if (w.dm.tasks.containsKey(task)) {
+                if (left.stream().anyMatch(t -> task.equals(t.task))) {
+                    problems.add("status.leftStopped lists task " + task + ", which DM holds");
+                }
+                continue;
+            }
             if (gone) {
-                problems.add("the resource went while task " + TASK + " is stopped");
-            } else if (left.stream().noneMatch(t -> TASK.equals(t.task))) {
-                problems.add("task " + TASK + " is stopped and status.leftStopped does not say so");
+                problems.add("the resource went while task " + task + " is stopped");
+            } else if (left.stream().noneMatch(t -> task.equals(t.task))) {
+                problems.add("task " + task + " is stopped and status.leftStopped does not say so");
             } else {
-                StoppedTask t = left.get(0);
+                StoppedTask t = left.stream().filter(x -> task.equals(x.task)).findFirst().get();
                 Secret secret = w.client.secrets().inNamespace(w.ns).withName(t.configSecret).get();
                 if (secret == null || secret.getData() == null || !secret.getData().containsKey(t.configKey)) {
                     problems.add("the Secret " + t.configSecret + " named for the stopped task holds no config");
@@ -318,8 +339,16 @@ class SafetyMatrixTest {
                 }
             }
         }
-        if (held && !left.isEmpty()) {
-            problems.add("status.leftStopped lists a task DM holds");
+        boolean held = w.dm.tasks.containsKey(TASK);
+        List<String> stoppedNow = new java.util.LinkedHashSet<>(w.dm.stops).stream()
+                .filter(t -> !w.dm.tasks.containsKey(t)).toList();
+        // the relay this operator turned off is on again, or the outcome says loudly that it is left off
+        boolean relayLeftOff = w.dm.relayCalls.contains("off") && !w.dm.relayOn;
+        HistoryEntry ended = gone ? null : finished(w);
+        if (relayLeftOff && (ended == null || !"LeftStopped".equals(ended.outcome)
+                || !ended.detail.contains("relay"))) {
+            problems.add("the relay is left off and the outcome does not say so: "
+                    + (ended == null ? (gone ? "the resource went" : "unfinished") : ended.outcome + ": " + ended.detail));
         }
         if (left.isEmpty() && s.active == null && !w.savedConfigs().isEmpty()) {
             problems.add("a saved-config Secret outlived its remediation: " + w.savedConfigs().size());
@@ -334,10 +363,12 @@ class SafetyMatrixTest {
         }
         HistoryEntry end = gone ? null : finished(w);
         String outcome = end != null ? end.outcome : gone ? "gone" : "unfinished";
-        String label = !plan.fired ? "not reached" : outcome + (held ? "" : stoppedByOperator ? ", stopped" : "")
+        String label = !plan.fired ? "not reached" : outcome + (stoppedNow.isEmpty() ? "" : ", stopped")
+                + (relayLeftOff ? ", relay off" : "")
                 + (held && w.dm.tasks.get(TASK).config.contains("safe-mode: true") ? ", safe mode" : "");
         if (gone) {
-            label = (plan.fired ? "" : "not reached, ") + "deleted" + (held ? "" : ", stopped");
+            label = (plan.fired ? "" : "not reached, ") + "deleted" + (stoppedNow.isEmpty() ? "" : ", stopped")
+                    + (relayLeftOff ? ", relay off" : "");
         }
         return new Cell(label, problems);
     }
@@ -351,7 +382,7 @@ class SafetyMatrixTest {
 
                 Generated by `SafetyMatrixTest` (the fast layer: the real reconciler and playbooks over an in-memory
                 DM-master, in-memory repair Jobs, a movable clock and fabric8's mock Kubernetes API). Each cell plays
-                one fault at one step and shows how the first remediation ended and, when the task is not running,
+                one fault at one step and shows how the first remediation ended and, when a task is not running,
                 that it is stopped (then `status.leftStopped`, condition and Event `TaskLeftStopped` name the Secret
                 holding its config). After every cell the test checks: no task stopped by the operator is lost (it is
                 held by DM again, or said loudly to be left stopped with its config intact); no saved-config Secret
@@ -367,7 +398,8 @@ class SafetyMatrixTest {
                 Legend: `Succeeded`, `Failed`, `Aborted`, `LeftStopped` are the first remediation's outcome
                 (history). `, stopped`: the task is not held by DM at the end (always with `LeftStopped` and its
                 Secret). `, safe mode`: the task runs with `safe-mode: true` (a failure after the checkpoint
-                rewrite keeps it until a human looks). `deleted`: the resource was deleted and went (the task
+                rewrite keeps it until a human looks). `, relay off`: the relay the operator turned off is off at the end
+                (always with `LeftStopped` saying so). `deleted`: the resource was deleted and went (the task
                 runs). Every cell is reached: the test fails when a fault does not fire.
                 """;
     }

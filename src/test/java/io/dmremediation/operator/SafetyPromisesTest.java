@@ -223,4 +223,111 @@ class SafetyPromisesTest {
         assertThat(s.active.step).isEqualTo("VerifyStopped");
         assertThat(s.active.message).contains("waiting for DM-master to drop orders");
     }
+
+    // ---- FixRelayMeta's blast radius (issue 11, class 3) ------------------------------------------------------------
+
+    static final String S2 = SandboxWorld.SOURCE_2;
+
+    /**
+     * The relay fix acts on a whole source, so its reach is what a careful person checks: crm (guarded) reads the
+     * big file from the upstream and is never stopped; hr, paused by its own error in the file, is stopped for the
+     * detour only after the downstream credentials check succeeded, and started again; audit writes to another
+     * downstream with a password of its own: never stopped, so never started with this resource's Secret password.
+     */
+    @Test
+    void fixRelayMetaStopsOnlyTheTaskItMustAfterTheCredentialsCheckAndGivesNoPasswordElsewhere() {
+        world = SandboxWorld.builder().build();
+        java.util.List<String> atSteps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        world.startOperator(o -> o.withStepGate((a, step) -> atSteps.add(step + " hrStops="
+                + world.dm().stopCount("hr") + " checks=" + world.kubelet().runs().stream()
+                .filter(r -> r.job().startsWith("dmr-precheck-") && r.exitCode() == 0).count())));
+        world.startTask("crm", S2);
+        world.startTask("hr", S2);
+        String ownPassword = "audit-own-" + Long.toHexString(System.nanoTime());
+        world.dm().startTask(world.taskYaml("audit", false, S2)
+                .replace("host: " + world.database().host(), "host: other-tidb.example")
+                .replace("password: \"" + world.downstreamPassword() + "\"", "password: \"" + ownPassword + "\""));
+        world.apply(world.remediation("guard", "crm"));
+        eventually().until(() -> "Healthy".equals(status(world, "guard").phase));
+        eventually().until(() -> world.dm().synced("crm", S2));
+        String big = world.dm().nextBinlogFile(S2);
+        world.dm().injectRelayOverflow(S2, big);
+        world.dm().injectSyncerOverflow("hr", S2, big);
+
+        eventually().atMost(Duration.ofSeconds(150)).until(() -> status(world, "guard").history.stream()
+                .anyMatch(h -> "FixRelayMeta".equals(h.action)) && status(world, "guard").active == null);
+        var h = status(world, "guard").history.stream().filter(x -> "FixRelayMeta".equals(x.action)).findFirst()
+                .orElseThrow();
+        // audit writes elsewhere: never stopped or started again, its own password is what DM holds
+        assertThat(world.dm().stopCount("audit")).as(h.detail).isZero();
+        assertThat(world.dm().startCount("audit")).isEqualTo(1);
+        assertThat(world.dm().taskConfig("audit")).contains(ownPassword).doesNotContain(world.downstreamPassword());
+        // crm read the file from the upstream: never stopped
+        assertThat(world.dm().stopCount("crm")).isZero();
+        // hr: stopped once, only after a successful credentials check, and held by DM again
+        String firstWithHrStopped = atSteps.stream().filter(x -> !x.contains("hrStops=0")).findFirst().orElseThrow();
+        assertThat(firstWithHrStopped).as(String.valueOf(atSteps)).doesNotContain("checks=0");
+        assertThat(atSteps.stream().map(x -> x.substring(0, x.indexOf(' '))).toList())
+                .as("the check comes before the first stop").containsSubsequence("WaitCredentialsCheck", "StopHeldTasks");
+        assertThat(h.outcome).as(h.detail).isEqualTo("Succeeded");
+        assertThat(world.dm().stopCount("hr")).isEqualTo(1);
+        assertThat(world.dm().taskExists("hr")).isTrue();
+        assertThat(world.dm().subtaskStage("crm", S2)).isEqualTo("Running");
+    }
+
+    /** A task a person paused stays paused: the relay fix refuses before any change rather than stop and start it. */
+    @Test
+    void fixRelayMetaLeavesATaskAPersonPausedPaused() {
+        world = SandboxWorld.builder().build();
+        world.startOperator();
+        world.startTask("crm", S2);
+        world.startTask("ops", S2);
+        world.apply(world.remediation("guard", "crm"));
+        eventually().until(() -> "Healthy".equals(status(world, "guard").phase));
+        world.dm().pauseByHuman("ops");
+        world.dm().injectRelayOverflow(S2, world.dm().nextBinlogFile(S2));
+
+        eventually().atMost(Duration.ofSeconds(90)).until(() -> status(world, "guard").history.stream()
+                .anyMatch(h -> "FixRelayMeta".equals(h.action)));
+        var h = status(world, "guard").history.stream().filter(x -> "FixRelayMeta".equals(x.action)).findFirst()
+                .orElseThrow();
+        assertThat(world.dm().stopCount("ops")).as(h.detail).isZero();
+        assertThat(world.dm().subtaskStage("ops", S2)).isEqualTo("Paused");
+        assertThat(world.dm().subtaskCanceled("ops", S2)).as("still the person's pause").isTrue();
+        assertThat(h.outcome).isEqualTo("Failed");
+        assertThat(h.detail).contains("task ops was paused by a person").contains("nothing was changed");
+        assertThat(world.dm().stopCount("crm")).isZero();
+        assertThat(world.dm().sourceEnableRelay(S2)).as("the relay never turned off").isTrue();
+    }
+
+    /**
+     * A finished full-mode task on the source is left alone: it keeps no syncer checkpoint to read past, and a
+     * start-task would dump and load it all again. On the fast layer, whose DM-master has the Load unit's Finished
+     * stage (the sandbox's simulator models the Sync unit only).
+     */
+    @Test
+    void fixRelayMetaLeavesAFinishedFullModeTaskAlone() {
+        FastWorld w = new FastWorld();
+        try {
+            w.dm.relayByConfig = true;
+            w.dm.relayOn = true;
+            w.dm.relayError = InMemoryDmMaster.RELAY_OVERFLOW;
+            w.dm.addTask("orders", SafetyMatrixTest.CONFIG);
+            w.dm.addTask("archive", SafetyMatrixTest.CONFIG.replace("name: orders", "name: archive")
+                    .replace("task-mode: incremental", "task-mode: full"));
+            w.dm.finishTask("archive");
+            w.create("orders");
+            w.runUntil(r -> r != null && r.getStatus() != null && r.getStatus().active == null
+                    && r.getStatus().history != null && r.getStatus().history.stream()
+                    .anyMatch(x -> "FixRelayMeta".equals(x.action)), 600);
+            var h = w.status().history.stream().filter(x -> "FixRelayMeta".equals(x.action)).findFirst().orElseThrow();
+            assertThat(h.outcome).as(h.detail).isEqualTo("Succeeded");
+            assertThat(w.dm.relayCalls).containsExactly("off", "on");
+            assertThat(w.dm.stops).doesNotContain("archive");
+            assertThat(w.dm.starts).noneMatch(x -> x.startsWith("archive"));
+            assertThat(w.dm.tasks.get("archive").stage).isEqualTo(io.dmremediation.domain.Stage.FINISHED);
+        } finally {
+            w.close();
+        }
+    }
 }

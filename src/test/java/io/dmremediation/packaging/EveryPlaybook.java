@@ -39,7 +39,7 @@ public final class EveryPlaybook {
         world.dm().injectInvalidConnection(TASK_1, World.SOURCE_1, Integer.MAX_VALUE);
         awaitOutcome(world, 2, "RestartTask");
         log.accept("RestartTask done");
-        world.dm().injectRelayOverflow(World.SOURCE_2, "mysql-bin.000002");
+        world.dm().injectRelayOverflow(World.SOURCE_2, world.dm().nextBinlogFile(World.SOURCE_2));
         awaitOutcome(world, 3, "FixRelayMeta");
         log.accept("FixRelayMeta done");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()

@@ -137,7 +137,7 @@ class HelmChartTest {
     static final Set<String> WATCH_RULES = Set.of(
             "dmremediation.io|dmremediations|get,list,watch,update,patch",
             "dmremediation.io|dmremediations/status|update",
-            "|pods|get,list,watch,delete",
+            "|pods|list,watch",
             "batch|jobs|get,list,watch,create,delete",
             "|secrets|get,create,patch,delete",
             "|events|get,create,patch",

@@ -395,7 +395,7 @@ class OperatorInSandboxTest {
             System.out.println("OperatorInSandboxTest: the operator used " + used);
             // without these the checks below would prove little
             assertThat(used).contains("dmremediation.io|dmremediations|watch", "dmremediation.io|dmremediations/status|update",
-                    "|pods|delete", "batch|jobs|create", "|secrets|create", "|events|create",
+                    "|pods|watch", "batch|jobs|create", "|secrets|create", "|events|create",
                     "coordination.k8s.io|leases|create", "authorization.k8s.io|selfsubjectrulesreviews|create");
         }
 

@@ -54,22 +54,6 @@ class JobPodSettingsTest {
     }
 
     @Test
-    void theRelayJobStaysRootOnTheWorkersNodeWithTheWorkersAndTheChartsTolerations() {
-        JobPodSettings pod = JobPodSettings.parse(CHART_JSON);
-        Job job = JobSpecs.relayMetaJob(owner(), "1", settings(pod), List.of("--relay-dir", "/var/lib/dm-worker/relay"),
-                "node-7", "dm-worker-basic-dm-worker-1",
-                List.of(new TolerationBuilder().withKey("worker-only").withOperator("Exists").build()));
-        PodSpec spec = job.getSpec().getTemplate().getSpec();
-        assertThat(spec.getSecurityContext().getRunAsUser()).as("relay.meta belongs to root").isZero();
-        assertThat(spec.getSecurityContext().getRunAsNonRoot()).isFalse();
-        assertThat(spec.getSecurityContext().getFsGroup()).as("the rest comes from the chart").isEqualTo(2000L);
-        assertThat(spec.getNodeName()).isEqualTo("node-7");
-        assertThat(spec.getNodeSelector()).as("pinned by node name; a selector could only contradict it").isNullOrEmpty();
-        assertThat(spec.getTolerations()).extracting(t -> t.getKey()).containsExactly("worker-only", "dedicated");
-        assertThat(spec.getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");
-    }
-
-    @Test
     void theDefaultsAreTheSettingsTheJobsAlwaysHad() {
         Job job = JobSpecs.downstreamJob(owner(), "dmr-precheck-1", "1", settings(JobPodSettings.parse("")),
                 "check-downstream", List.of());

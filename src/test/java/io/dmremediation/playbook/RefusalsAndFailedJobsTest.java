@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Refusals change nothing (GTID checkpoints, a missing table, wrong credentials, a hostile task name, a relay dir
- * off the volume); a failed or stuck fix Job leaves the task as DM had it, escalated, with the reason on record.
+ * Refusals change nothing (GTID checkpoints, a missing table, wrong credentials, a hostile task name, a relay fix
+ * for a task that writes elsewhere); a failed or stuck fix Job leaves the task as DM had it, escalated, with the
+ * reason on record.
  */
 class RefusalsAndFailedJobsTest {
 
@@ -219,14 +220,26 @@ class RefusalsAndFailedJobsTest {
     }
 
     @Test
-    void aRelayDirOffTheVolumeIsRefusedBeforeAnythingChanges() {
-        start(b -> b.relayDirOfSource2("./relay_log"), "crm", S2);
-        world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
+    void aHeldTaskThatWritesToAnotherDownstreamIsRefusedBeforeTheRelayIsTouched() {
+        SandboxWorld sandbox = SandboxWorld.builder().build();
+        world = sandbox;
+        world.startOperator();
+        // crm writes to another TiDB than the one the resource's Secret is for
+        world.dm().startTask(sandbox.taskYaml("crm", false, S2).replace("host: " + world.database().host(),
+                "host: other-tidb.example"));
+        world.apply(world.remediation("guard", "crm"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status().phase));
+        String big = world.dm().nextBinlogFile(S2);
+        world.dm().injectRelayOverflow(S2, big);
+        // paused by its own error and still needing the file: the relay fix would have to stop and start it
+        world.dm().injectSyncerOverflow("crm", S2, big);
         HistoryEntry failed = awaitEscalation();
         assertThat(failed.action).isEqualTo("FixRelayMeta");
-        assertThat(failed.detail).contains("ephemeral disk").contains("nothing was changed");
+        assertThat(failed.detail).contains("task crm writes to").contains("other-tidb.example")
+                .contains("not to").contains("of Secret " + SandboxWorld.DOWNSTREAM_SECRET)
+                .contains("nothing was changed").doesNotContain(world.downstreamPassword());
         assertThat(world.dm().stopCount("crm")).isZero();
-        assertThat(world.dm().relayErrors(S2)).isNotEmpty();
+        assertThat(world.dm().sourceEnableRelay(S2)).isTrue();
         assertThat(world.kubelet().runs()).isEmpty();
     }
 
@@ -276,17 +289,20 @@ class RefusalsAndFailedJobsTest {
     }
 
     @Test
-    void aFailedRelayJobResumesRelayAndTasks() throws Exception {
+    void aFailedCredentialsCheckStopsTheRelayFixBeforeTheRelayIsTouched() {
         start(b -> b, "crm", S2);
-        world.kubelet().behave("dmr-fix-relay-meta-", Kubelet.Behaviour.FAIL);
-        String metaBefore = Files.readString(world.dm().relayMetaFile(S2));
-        world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
+        world.kubelet().behave("dmr-precheck-", Kubelet.Behaviour.FAIL);
+        world.dm().injectRelayOverflow(S2, world.dm().nextBinlogFile(S2));
         HistoryEntry failed = awaitEscalation();
-        assertThat(failed.detail).contains("relay and tasks crm were started again");
-        assertThat(world.dm().taskExists("crm")).isTrue();
-        assertThat(world.dm().relayStage(S2)).isNotEqualTo("Stopped");
-        assertThat(Files.readString(world.dm().relayMetaFile(S2))).isNotEqualTo(metaBefore)
-                .as("relay.meta holds the overflowed position DM wrote, not an edit of ours")
-                .doesNotContain("binlog-pos = 4\n");
+        assertThat(failed.action).isEqualTo("FixRelayMeta");
+        assertThat(failed.detail).contains("the downstream credentials check").contains("nothing was changed");
+        // the check ran first: the relay is still on (still failing, as DM has it), crm never stopped
+        assertThat(world.dm().sourceEnableRelay(S2)).isTrue();
+        assertThat(world.dm().relayStage(S2)).isNotNull();
+        assertThat(world.dm().stopCount("crm")).isZero();
+        // a failed Job is not a run of the stand-in kubelet; no other Job was ever created
+        assertThat(world.kubelet().runs()).isEmpty();
+        assertThat(world.client().batch().v1().jobs().inNamespace(world.namespace()).list().getItems())
+                .allSatisfy(j -> assertThat(j.getMetadata().getName()).startsWith("dmr-precheck-"));
     }
 }

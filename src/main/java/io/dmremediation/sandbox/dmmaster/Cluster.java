@@ -90,17 +90,34 @@ final class Cluster {
         return w != null && w.up ? w : null;
     }
 
-    /** {@code bound_stage} / list-member stage: {@code offline}, {@code free}, {@code bound} (§2.1). */
+    /**
+     * {@code bound_stage} / list-member stage (§2.1, {@code pingcap/tiflow:dm/master/scheduler/worker.go:63-66@v8.5.4}):
+     * {@code offline} without a keepalive key, {@code bound} with a source, {@code relay} for a named relay worker
+     * that is not bound, else {@code free}.
+     */
     String workerStage(WorkerState w) {
-        if (!w.up) {
+        if (!w.registered) {
             return "offline";
         }
-        return boundSourceOf(w.name).isEmpty() ? "free" : "bound";
+        if (!boundSourceOf(w.name).isEmpty()) {
+            return "bound";
+        }
+        return relaySourceOf(w.name).isEmpty() ? "free" : "relay";
     }
 
     String boundSourceOf(String worker) {
         for (SourceState s : sources.values()) {
             if (worker.equals(s.boundWorker)) {
+                return s.id;
+            }
+        }
+        return "";
+    }
+
+    /** The source this worker is a named relay worker of, or "". */
+    String relaySourceOf(String worker) {
+        for (SourceState s : sources.values()) {
+            if (s.relayWorkers.contains(worker)) {
                 return s.id;
             }
         }

@@ -40,6 +40,7 @@ public final class DmMasterSimulator implements AutoCloseable {
 
     private final Cluster cluster;
     private final WorkerRuntime workers;
+    private final Bindings bindings;
     private final Scheduler scheduler;
     private final Ticker ticker;
     private final HttpServer server;
@@ -54,10 +55,11 @@ public final class DmMasterSimulator implements AutoCloseable {
         CheckpointStore store = b.jdbcUrl == null ? new MemoryCheckpointStore()
                 : new JdbcCheckpointStore(b.jdbcUrl, b.jdbcUser, b.jdbcPassword);
         Settings settings = new Settings(b.tick, b.autoResumeCheck, b.backoffMin, b.backoffMax, b.backoffRollback,
-                b.checkpointFlush, b.bytesPerTick);
+                b.checkpointFlush, b.bytesPerTick, b.keepaliveTtl, b.relayKeepaliveTtl, b.connectionRetryInterval);
         this.cluster = new Cluster(b.version, settings, store, b.masterName,
                 "http://" + b.masterName + "." + b.clusterName + "-dm-master-peer:8291");
         this.workers = new WorkerRuntime(cluster);
+        this.bindings = new Bindings(cluster, workers);
         this.scheduler = new Scheduler(cluster, workers);
         this.openApi = b.openApi;
         this.ownsWorkDir = b.workDir == null;
@@ -99,10 +101,14 @@ public final class DmMasterSimulator implements AutoCloseable {
         server.start();
         cluster.clientUrl = (b.tls != null ? "https" : "http") + "://" + server.getAddress().getAddress().getHostAddress()
                 + ":" + server.getAddress().getPort();
-        this.ticker = new Ticker(cluster, workers);
+        this.ticker = new Ticker(cluster, workers, bindings);
         ticker.start();
     }
 
+    /**
+     * Every worker starts as a running process; each source is bound to the worker its spec names (or to a free
+     * one), its named relay workers run its relay, and in {@code enable-relay} mode the bound worker does.
+     */
     private void buildTopology(Builder b) {
         long now = System.nanoTime();
         cluster.run(() -> {
@@ -111,6 +117,15 @@ public final class DmMasterSimulator implements AutoCloseable {
             for (SourceSpec spec : b.sources) {
                 if (spec.worker != null && !cluster.workers.containsKey(spec.worker)) {
                     throw new IllegalArgumentException("source " + spec.id + " is bound to unknown worker " + spec.worker);
+                }
+                for (String w : spec.relayWorkers) {
+                    if (!cluster.workers.containsKey(w)) {
+                        throw new IllegalArgumentException("source " + spec.id + " names unknown relay worker " + w);
+                    }
+                }
+                if (spec.enableRelay && !spec.relayWorkers.isEmpty()) {
+                    throw new IllegalArgumentException("source " + spec.id + ": enable-relay and named relay workers "
+                            + "exclude each other (§7.1)");
                 }
                 UpstreamBinlog binlog = new UpstreamBinlog();
                 if (spec.binlogFiles.isEmpty()) {
@@ -125,16 +140,34 @@ public final class DmMasterSimulator implements AutoCloseable {
                     int dot = t.indexOf('.');
                     tables.add(new SourceState.TableRef(t.substring(0, dot), t.substring(dot + 1)));
                 }
-                Path relayRoot = spec.relayDir != null ? spec.relayDir : workDir.resolve(spec.id).resolve("relay");
-                SourceState s = new SourceState(spec.id, binlog, new RelayDir(relayRoot, spec.serverUuid),
-                        spec.reportedRelayDir, spec.serverUuid, spec.enableGtid, tables, spec.host, spec.port, spec.user, spec.worker,
-                        spec.enableRelay);
+                // without a dir of their own, the workers share one under the work dir, as on a shared disk
+                Path shared = workDir.resolve(spec.id).resolve("relay");
+                Function<String, Path> relayRoot = spec.relayDirOf != null ? spec.relayDirOf : w -> shared;
+                String reported = spec.reportedRelayDir != null ? spec.reportedRelayDir
+                        : spec.relayDir != null ? spec.relayDir.toString() : shared.toString();
+                SourceState s = new SourceState(spec.id, binlog, relayRoot, reported, spec.serverUuid, spec.enableGtid,
+                        tables, spec.host, spec.port, spec.user, spec.enableRelay);
+                s.relayWorkers.addAll(spec.relayWorkers);
+                s.relayBinlogName = spec.relayBinlogName;
+                s.lastBoundWorker = spec.worker;
                 cluster.sources.put(spec.id, s);
             }
-            // every worker starts as a running process: it binds its sources and starts their relay
-            for (String w : cluster.workers.keySet()) {
-                cluster.workers.get(w).up = false;
-                workers.startWorker(w, now);
+            for (WorkerState w : cluster.workers.values()) {
+                w.up = true;
+                w.registered = true;
+            }
+            for (SourceState s : cluster.sources.values()) {
+                if (s.lastBoundWorker != null) {
+                    bindings.bind(s, s.lastBoundWorker, now);
+                }
+            }
+            for (SourceState s : cluster.sources.values()) {
+                if (s.boundWorker == null) {
+                    bindings.tryBoundForSource(s, now);
+                }
+                for (String w : s.relayWorkers) {
+                    workers.enableRelay(s, w, false, now);
+                }
             }
         });
     }
@@ -160,6 +193,11 @@ public final class DmMasterSimulator implements AutoCloseable {
         return openApi;
     }
 
+    /** One tick now, for tests whose clock is stopped (a tick interval of hours). */
+    void tickNow() {
+        ticker.tick(System.nanoTime());
+    }
+
     // ---- tasks (Java side, for setting up a world) ---------------------------------------------------------
 
     /** start-task with this YAML, as the gateway's POST /apis/v1alpha1/tasks does; fails when DM would. */
@@ -173,27 +211,35 @@ public final class DmMasterSimulator implements AutoCloseable {
 
     // ---- workers ------------------------------------------------------------------------------------------
 
-    /** Stops a worker process gracefully (units close and flush); its sources show 38029, the worker offline. */
+    /**
+     * Stops a worker process gracefully (units close and flush, the keepalive lease is revoked): DM-master binds its
+     * source to a free worker at once, if there is one (§7.4); else the source shows 38029 until the worker is back.
+     */
     public void stopWorker(String name) {
-        cluster.run(() -> workers.stopWorker(name, true));
+        long now = System.nanoTime();
+        cluster.run(() -> bindings.workerStopped(name, true, now));
     }
 
-    /** Kills a worker process: checkpoints not flushed yet are lost. */
+    /** Kills a worker process: checkpoints not flushed yet are lost; DM-master notices when its lease expires. */
     public void killWorker(String name) {
-        cluster.run(() -> workers.stopWorker(name, false));
+        long now = System.nanoTime();
+        cluster.run(() -> bindings.workerStopped(name, false, now));
     }
 
-    /** Starts a worker process: subtasks are re-created from the downstream checkpoints, relay from relay.meta. */
+    /**
+     * Starts a worker process: still bound (killed within its lease), it runs its source again; otherwise it comes
+     * back free and takes a source only if one waits unbound (§7.4).
+     */
     public void startWorker(String name) {
         long now = System.nanoTime();
-        cluster.run(() -> workers.startWorker(name, now));
+        cluster.run(() -> bindings.workerStarted(name, now));
     }
 
     public void restartWorker(String name) {
         long now = System.nanoTime();
         cluster.run(() -> {
-            workers.stopWorker(name, true);
-            workers.startWorker(name, now);
+            bindings.workerStopped(name, true, now);
+            bindings.workerStarted(name, now);
         });
     }
 
@@ -201,7 +247,7 @@ public final class DmMasterSimulator implements AutoCloseable {
         return cluster.call(() -> requireWorker(name).up);
     }
 
-    /** {@code bound}, {@code free} or {@code offline}, as list-member shows it. */
+    /** {@code bound}, {@code free}, {@code relay} or {@code offline}, as list-member shows it. */
     public String workerStage(String name) {
         return cluster.call(() -> cluster.workerStage(requireWorker(name)));
     }
@@ -219,7 +265,15 @@ public final class DmMasterSimulator implements AutoCloseable {
 
     /** As {@link #injectInvalidConnection}, with RawCause {@code driver: bad connection}. */
     public void injectBadConnection(String task, String source, int recurrences) {
-        injectRecurring(task, source, recurrences, ErrorCatalog::badConnection);
+        injectRecurring(task, source, recurrences, p -> ErrorCatalog.badConnection(p, cluster.version));
+    }
+
+    /**
+     * {@code invalid connection} on BEGIN: 10006 {@code … begin} up to v8.5, 10007 after, which DM after v8.5 also
+     * retries in-process before pausing (§4, §5.2).
+     */
+    public void injectInvalidConnectionAtBegin(String task, String source, int recurrences) {
+        injectRecurring(task, source, recurrences, p -> ErrorCatalog.failedBegin(p, "invalid connection", cluster.version));
     }
 
     /**
@@ -241,15 +295,15 @@ public final class DmMasterSimulator implements AutoCloseable {
             Subtask st = requireSubtask(task, source);
             ProcessError e = error.apply(st.checkpoint);
             st.injected = new Subtask.InjectedFault(e, recurrences);
-            workers.pause(st, List.of(e), now);
+            workers.fail(st, e, now);
         });
     }
 
     /**
      * The syncer's 4 GB overflow: {@code bigFile} becomes a file over 4 GiB, the subtask's checkpoint sits in
-     * it past 4 GiB (stored as offset mod 2^32, and flushed so), and the subtask fails reading from there:
-     * 11038 {@code binlog checksum mismatch} when it reads relay, 36069 {@code ERROR 1236} when it reads the
-     * upstream. Resumes fail again; only a re-created subtask (start-task, worker start) with a valid position
+     * it past 4 GiB (stored as offset mod 2^32, and flushed so), and the subtask fails reading from there: 36069
+     * {@code ERROR 1236} from the upstream, also when it read relay (the relay read fails and is retried from the
+     * upstream, §5.3). Resumes fail again; only a re-created subtask (start-task, worker start) with a valid position
      * in the file (4) clears it, and only with {@code safe-mode: true} (else 1062 on the replay).
      */
     public void injectSyncerOverflow(String task, String source, String bigFile) {
@@ -259,43 +313,55 @@ public final class DmMasterSimulator implements AutoCloseable {
             SourceState s = cluster.sources.get(source);
             s.binlog.makeBig(bigFile);
             Position cp = new Position(bigFile, (1L << 32) + 1_234_567L);
+            if (st.readsRelay) {
+                // a syncer reads a relay file past 4 GiB only when the whole file is there (copied in, §7.3)
+                s.relayDir(s.boundWorker).wroteWhole(bigFile);
+            }
             st.checkpoint = cp;
             cluster.raiseHighWater(task, source, cp);
-            st.persistent = workers.startPositionError(s, st, cp, UpstreamBinlog.Validity.MID_EVENT);
-            workers.pause(st, List.of(st.persistent), now);
+            workers.flush(st);
+            workers.pause(st, List.of(workers.openError(s, st).orElseThrow()), now);
         });
     }
 
     /**
-     * The relay's 4 GB overflow: {@code bigFile} becomes a file over 4 GiB, the relay unit pauses with 30029
-     * (under {@code relayStatus.result.errors}) and its relay.meta holds the overflowed {@code binlog-pos};
-     * subtasks reading relay stop advancing (and are put back at the start of that file if they were past it).
-     * Clears only when a relay unit starts (worker start, relay enable) from a relay.meta at a valid position.
+     * The relay's 4 GB overflow: {@code bigFile} becomes a file over 4 GiB and the relay of the source on its bound
+     * worker has pulled it up to 4 GiB, where the writer's duplicate check failed with 30029 (under
+     * {@code relayStatus.result.errors}); relay.meta holds the wrapped position. Subtasks reading the relay read up
+     * to the last complete transaction before 4 GiB and wait there. From then on DM behaves as it does (§7.2, §7.3):
+     * the relay's auto-resume recovers the file to that transaction and fails again at the same point.
      */
     public void injectRelayOverflow(String source, String bigFile) {
-        long now = System.nanoTime();
         cluster.run(() -> {
             SourceState s = requireSource(source);
-            RelayUnit r = s.relay;
-            if (r == null || r.stage == SimStage.STOPPED) {
+            RelayUnit r = s.boundRelay();
+            if (r == null || r.stage != SimStage.RUNNING) {
                 throw new IllegalStateException("the relay of " + source + " is not running");
             }
-            s.binlog.makeBig(bigFile);
-            Position start = new Position(bigFile, 4);
-            for (Subtask st : cluster.subtasksOfSource(source)) {
-                if (st.readsRelay && s.binlog.compare(st.checkpoint, start) > 0) {
-                    st.checkpoint = start;
-                    workers.flush(st);
-                    cluster.highWater.put(Cluster.key(st.task, st.source), start);
-                }
+            if (s.binlog.has(bigFile) && s.binlog.index(r.position.file()) > s.binlog.index(bigFile)) {
+                throw new IllegalStateException("the relay of " + source + " is past " + bigFile + " already");
             }
-            r.position = new Position(bigFile, (1L << 32) + 7_654_321L);
-            s.relayDir.ensureBinlogPlaceholder(bigFile);
-            workers.writeRelayMeta(s, r);
-            r.persistent = ErrorCatalog.relayDuplicateEvent(s.reportedSubDirPath() + "/" + bigFile,
-                    r.position.uint32Pos());
-            r.pauseWithErrors(List.of(r.persistent));
+            s.binlog.makeBig(bigFile);
+            RelayDir dir = s.relayDir(r.worker);
+            List<String> files = s.binlog.files();
+            for (int i = s.binlog.index(r.position.file()); i < s.binlog.index(bigFile); i++) {
+                dir.wrote(files.get(i), s.binlog.size(files.get(i)));
+                s.binlog.recordGenuine(new Position(files.get(i), s.binlog.size(files.get(i))));
+            }
+            r.position = new Position(bigFile, RelayProcess.LAST_TXN_BELOW_4G - 1);
+            r.readable = r.position;
+            RelayProcess.pull(s, r, 2);
         });
+    }
+
+    /** The name the upstream gives its next binlog file (after the one it writes now). */
+    public String nextBinlogFile(String source) {
+        return cluster.call(() -> UpstreamBinlog.nextName(requireSource(source).binlog.master().file()));
+    }
+
+    /** Which upstream binlog files the upstream still has (it purges old ones). */
+    public void purgeUpstreamBinlogs(String source, String beforeFile) {
+        cluster.run(() -> requireSource(source).binlog.purgeBefore(beforeFile));
     }
 
     /** A human pauses the task (gateway Pause): {@code isCanceled: true}, no errors, no auto-resume. */
@@ -332,9 +398,30 @@ public final class DmMasterSimulator implements AutoCloseable {
         });
     }
 
-    /** Rewrites relay.meta of a source's current relay sub-dir, as the FAQ's relay fix does. */
+    /** Rewrites relay.meta of the source's relay sub-dir on its bound worker, as a person editing it by hand. */
     public void editRelayMeta(String source, String binlogName, long binlogPos) {
-        cluster.run(() -> requireSource(source).relayDir.writeMeta(new RelayDir.RelayMeta(binlogName, binlogPos, "")));
+        cluster.run(() -> relayDirOf(requireSource(source)).writeMeta(new RelayDir.RelayMeta(binlogName, binlogPos, "")));
+    }
+
+    /**
+     * The docs' step "copy the upstream binlog file into the relay log directory" (§7.3): a full copy of the upstream
+     * file in the relay sub-dir of the source's bound (or last bound) worker.
+     */
+    public void copyUpstreamFileIntoRelayDir(String source, String file) {
+        cluster.run(() -> {
+            SourceState s = requireSource(source);
+            RelayDir dir = relayDirOf(s);
+            dir.addSubDirIfMissing();
+            dir.wrote(file, s.binlog.size(file));
+        });
+    }
+
+    private RelayDir relayDirOf(SourceState s) {
+        String w = s.boundWorker != null ? s.boundWorker : s.lastBoundWorker;
+        if (w == null) {
+            throw new IllegalStateException("source " + s.id + " was never bound to a worker");
+        }
+        return s.relayDir(w);
     }
 
     // ---- the upstream -------------------------------------------------------------------------------------
@@ -499,43 +586,86 @@ public final class DmMasterSimulator implements AutoCloseable {
         });
     }
 
-    /** The relay unit's stage ({@code Running}, {@code Paused}, {@code Stopped}), or null without one. */
+    /** The stage of the relay unit on the source's bound worker ({@code Running}, {@code Paused}), or null without one. */
     public String relayStage(String source) {
         return cluster.call(() -> {
-            RelayUnit r = requireSource(source).relay;
+            RelayUnit r = requireSource(source).boundRelay();
             return r == null ? null : r.stage.dmName();
         });
     }
 
+    /** What the bound worker's relay wrote (true offset), or null without a relay unit. */
     public Position relayPosition(String source) {
         return cluster.call(() -> {
-            RelayUnit r = requireSource(source).relay;
+            RelayUnit r = requireSource(source).boundRelay();
             return r == null ? null : r.position;
         });
     }
 
     public List<ProcessError> relayErrors(String source) {
         return cluster.call(() -> {
-            RelayUnit r = requireSource(source).relay;
+            RelayUnit r = requireSource(source).boundRelay();
             return r == null ? List.of() : r.errors;
         });
     }
 
     public int relayAutoResumeCount(String source) {
         return cluster.call(() -> {
-            RelayUnit r = requireSource(source).relay;
+            RelayUnit r = requireSource(source).boundRelay();
             return r == null ? 0 : r.autoResumes;
         });
     }
 
-    /** The source's relay dir ({@code relay-dir}). */
-    public Path relayDir(String source) {
-        return cluster.call(() -> requireSource(source).relayDir.root());
+    /** How often the bound worker's relay unit ran {@code Relay.process} (enable, resumes). */
+    public int relayStartCount(String source) {
+        return cluster.call(() -> {
+            RelayUnit r = requireSource(source).boundRelay();
+            return r == null ? 0 : r.starts;
+        });
     }
 
-    /** relay.meta of the current relay sub-dir. */
+    /** The workers that run a relay unit for the source, by name. */
+    public List<String> relayUnitWorkers(String source) {
+        return cluster.call(() -> List.copyOf(requireSource(source).relays.keySet()));
+    }
+
+    /** The source config's {@code enable-relay} as DM-master stores it (§7.1). */
+    public boolean sourceEnableRelay(String source) {
+        return cluster.call(() -> requireSource(source).enableRelay);
+    }
+
+    /** The source's named relay workers (§7.1). */
+    public List<String> relayWorkers(String source) {
+        return cluster.call(() -> List.copyOf(requireSource(source).relayWorkers));
+    }
+
+    /** The relay dir of the source on its bound (or last bound) worker ({@code relay-dir}). */
+    public Path relayDir(String source) {
+        return cluster.call(() -> relayDirOf(requireSource(source)).root());
+    }
+
+    /** The relay dir of the source on one worker. */
+    public Path relayDir(String source, String worker) {
+        return cluster.call(() -> requireSource(source).relayDir(worker).root());
+    }
+
+    /** relay.meta of the current relay sub-dir on the source's bound (or last bound) worker. */
     public Path relayMetaFile(String source) {
-        return cluster.call(() -> requireSource(source).relayDir.metaPath());
+        return cluster.call(() -> relayDirOf(requireSource(source)).metaPath());
+    }
+
+    /** The bytes of an upstream file the relay copy on the source's bound worker holds: -1 without a copy. */
+    public long relayCopySize(String source, String file) {
+        return cluster.call(() -> {
+            SourceState s = requireSource(source);
+            long size = relayDirOf(s).copySize(file);
+            return size == RelayDir.WHOLE_FILE ? s.binlog.size(file) : size;
+        });
+    }
+
+    /** Whether the live subtask reads the relay ({@code binlogType local}); null without one. */
+    public Boolean subtaskReadsRelay(String task, String source) {
+        return subtaskValue(task, source, st -> st.readsRelay);
     }
 
     /** The worker a source is bound to, or null. */
@@ -596,6 +726,9 @@ public final class DmMasterSimulator implements AutoCloseable {
         private Duration backoffRollback = Duration.ofMinutes(5);
         private Duration checkpointFlush = Duration.ofSeconds(30);
         private long bytesPerTick = 256L << 20;
+        private Duration keepaliveTtl = Duration.ofSeconds(60);
+        private Duration relayKeepaliveTtl = Duration.ofSeconds(1800);
+        private Duration connectionRetryInterval = Duration.ofSeconds(3);
         private String jdbcUrl;
         private String jdbcUser;
         private String jdbcPassword;
@@ -681,6 +814,19 @@ public final class DmMasterSimulator implements AutoCloseable {
         /** How many binlog bytes a running relay or subtask gets through per tick (default 256 MiB). */
         public Builder progressBytesPerTick(long bytes) {
             this.bytesPerTick = bytes;
+            return this;
+        }
+
+        /** A crashed worker's keepalive TTL, and while it runs a named relay (DM: 60 s, 1800 s; §7.4). */
+        public Builder keepaliveTtl(Duration ttl, Duration relayTtl) {
+            this.keepaliveTtl = ttl;
+            this.relayKeepaliveTtl = relayTtl;
+            return this;
+        }
+
+        /** The in-process connection retry interval (DM: 3 s; §5.2): after v8.5 a reset is retried 10 times. */
+        public Builder connectionRetryInterval(Duration d) {
+            this.connectionRetryInterval = d;
             return this;
         }
 

@@ -139,8 +139,9 @@ final class GatewayApi {
     }
 
     /**
-     * GetCfg (server.go): the task config with the target password obfuscated, or the source config; the type
-     * comes from the {@code type} query parameter (§1.1); none is InvalidType.
+     * GetCfg (server.go): the task config regenerated from what DM-master stored (§1.2, {@link ConfigRender}), the
+     * source config, the worker config; the type comes from the {@code type} query parameter (§1.1); none is
+     * InvalidType.
      */
     private HttpReply getCfg(HttpRequest r, String name) {
         String type = decodeEnum(r.param("type"), CFG_TYPES, "pb.CfgType", "type");
@@ -148,12 +149,13 @@ final class GatewayApi {
             case "TaskType" -> {
                 TaskState t = c.tasks.get(name);
                 yield t == null ? GatewayJson.getCfg(false, "task not found", "")
-                        : GatewayJson.getCfg(true, "", t.config.obfuscatedYaml());
+                        : GatewayJson.getCfg(true, "", ConfigRender.task(t.config,
+                                new ArrayList<>(t.expected.keySet()), c.version));
             }
             case "SourceType" -> {
                 SourceState s = c.sources.get(name);
                 yield s == null ? GatewayJson.getCfg(false, "source not found", "")
-                        : GatewayJson.getCfg(true, "", s.yaml());
+                        : GatewayJson.getCfg(true, "", s.yaml(c.version));
             }
             case "MasterType" -> name.equals(c.masterName)
                     ? GatewayJson.getCfg(true, "", "name = \"" + c.masterName + "\"\nopenapi = true\n")
@@ -161,7 +163,7 @@ final class GatewayApi {
             case "WorkerType" -> {
                 WorkerState w = c.workers.get(name);
                 yield w == null ? GatewayJson.getCfg(false, "worker not found", "")
-                        : GatewayJson.getCfg(true, "", "name = \"" + w.name + "\"\nworker-addr = \"" + w.addr + "\"\n");
+                        : GatewayJson.getCfg(true, "", ConfigRender.worker(w, c.masterPeerUrl));
             }
             case "TaskTemplateType" -> GatewayJson.getCfg(false, "task not found", "");
             default -> GatewayJson.getCfg(false, "invalid config op '" + type + "'", "");

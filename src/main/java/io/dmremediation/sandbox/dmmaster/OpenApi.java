@@ -286,13 +286,14 @@ final class OpenApi {
         ArrayNode data = c.call(() -> {
             ArrayNode arr = Json.array();
             for (SourceState s : c.sources.values()) {
-                if (enableRelay != null && Boolean.parseBoolean(enableRelay) != (s.relay != null
-                        && s.relay.stage != SimStage.STOPPED)) {
+                // the filter looks at named relay workers only: an enable-relay source counts as relay off
+                // (openapi_controller.go:213-223@v8.5.4, §2.1)
+                if (enableRelay != null && Boolean.parseBoolean(enableRelay) != !s.relayWorkers.isEmpty()) {
                     continue;
                 }
                 ObjectNode o = OpenApiJson.source(s, c.version);
                 if (withStatus) {
-                    o.putArray("status_list").add(sourceStatusOf(s));
+                    o.putArray("status_list").addAll(sourceStatusList(s));
                     ArrayNode names = o.putArray("task_name_list");
                     c.tasks.values().stream().filter(t -> t.expected.containsKey(s.id)).forEach(t -> names.add(t.name()));
                 }
@@ -313,7 +314,7 @@ final class OpenApi {
             }
             ObjectNode o = OpenApiJson.source(s, c.version);
             if (withStatus) {
-                o.putArray("status_list").add(sourceStatusOf(s));
+                o.putArray("status_list").addAll(sourceStatusList(s));
             }
             return o;
         });
@@ -326,14 +327,29 @@ final class OpenApi {
             if (s == null) {
                 throw new DmApiException(ErrorCatalog.sourceCfgNotExist(name));
             }
-            ArrayNode data = Json.array();
-            data.add(sourceStatusOf(s));
-            return OpenApiJson.list(data);
+            return OpenApiJson.list(sourceStatusList(s));
         });
         return HttpReply.ginJson(200, out);
     }
 
-    /** A source not bound to a live worker shows only its name (DMAPIGetSourceStatus). */
+    /**
+     * {@code DMAPIGetSourceStatus}: the bound worker's answer and one per relay-only (named, unbound) worker
+     * ({@code getSourceStatusListFromWorker} asks the bound and the relay workers, {@code
+     * pingcap/tiflow:dm/master/openapi_controller.go:78-113@v8.5.4}); a source not bound to a live worker shows only
+     * its name.
+     */
+    private ArrayNode sourceStatusList(SourceState s) {
+        ArrayNode data = Json.array();
+        data.add(sourceStatusOf(s));
+        for (String w : s.relayWorkers) {
+            WorkerState ws = c.workers.get(w);
+            if (!w.equals(s.boundWorker) && ws != null && ws.up) {
+                data.add(OpenApiJson.sourceStatus(StatusViews.forRelayWorker(c, s, w)));
+            }
+        }
+        return data;
+    }
+
     private ObjectNode sourceStatusOf(SourceState s) {
         if (c.liveWorker(s) == null) {
             ObjectNode o = Json.object();
@@ -344,34 +360,75 @@ final class OpenApi {
         return OpenApiJson.sourceStatus(StatusViews.forSource(c, null, s.id));
     }
 
+    /**
+     * v6+ {@code POST /api/v1/sources/{s}/relay/enable|disable} ({@code DMAPIEnableRelay}/{@code DMAPIDisableRelay},
+     * {@code pingcap/tiflow:dm/master/openapi_view.go:403-427@v8.5.4}): an absent or {@code null}
+     * {@code worker_name_list} names the bound worker, an explicit list (the empty one too) is passed on (§7.1).
+     */
     private HttpReply relay(HttpRequest q, String source, boolean enable) {
-        bind(q);
+        JsonNode body = bind(q);
+        List<String> names = workerNames(body);
         long now = System.nanoTime();
+        String fromFile = body == null || !body.hasNonNull("relay_binlog_name") ? null
+                : body.get("relay_binlog_name").asText();
         c.run(() -> {
+            List<String> workers = scheduler.boundWorkerIfUnnamed(source, names);
             if (enable) {
-                scheduler.enableRelay(source, now);
+                if (fromFile != null) {
+                    scheduler.setRelayBinlogName(source, fromFile);
+                }
+                scheduler.startRelay(source, workers, now);
             } else {
-                scheduler.disableRelay(source);
+                scheduler.stopRelay(source, workers, now);
             }
         });
         return HttpReply.empty(200);
     }
 
+    /**
+     * v5.3/v5.4 {@code start-relay}/{@code stop-relay} ({@code DMAPIStartRelay}/{@code DMAPIStopRelay},
+     * {@code pingcap/tiflow:dm/dm/master/openapi.go:239-287@v5.4.0}): the required {@code worker_name_list} goes to
+     * the scheduler as it is, so {@code []} takes the no-name path (§2.4, §7.1); {@code pause-relay}/{@code
+     * resume-relay} set the expected relay stage of the source.
+     */
     private HttpReply relayV5(HttpRequest q, String source, String op) {
         JsonNode body = bind(q);
         if (("start".equals(op) || "stop".equals(op)) && (body == null || !body.has("worker_name_list"))) {
             throw new BindError("request body has an error: doesn't match the schema: property \"worker_name_list\" is missing");
         }
+        List<String> names = workerNames(body);
+        String fromFile = body == null || !body.hasNonNull("relay_binlog_name") ? null
+                : body.get("relay_binlog_name").asText();
         long now = System.nanoTime();
         c.run(() -> {
             switch (op) {
-                case "start" -> scheduler.enableRelay(source, now);
-                case "stop" -> scheduler.disableRelay(source);
+                case "start" -> {
+                    if (fromFile != null) {
+                        scheduler.setRelayBinlogName(source, fromFile);
+                    }
+                    scheduler.startRelay(source, names == null ? List.of() : names, now);
+                }
+                case "stop" -> scheduler.stopRelay(source, names == null ? List.of() : names, now);
                 case "pause" -> scheduler.pauseRelay(source);
                 default -> scheduler.resumeRelay(source, now);
             }
         });
         return HttpReply.empty(200);
+    }
+
+    /** {@code worker_name_list}: null when absent or JSON null (Go's nil pointer), else the names. */
+    private static List<String> workerNames(JsonNode body) {
+        if (body == null || !body.has("worker_name_list") || body.get("worker_name_list").isNull()) {
+            return null;
+        }
+        JsonNode list = body.get("worker_name_list");
+        if (!list.isArray()) {
+            throw new BindError("json: cannot unmarshal " + list.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                    + " into Go struct field EnableRelayRequest.worker_name_list of type openapi.WorkerNameList");
+        }
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private HttpReply workers() {

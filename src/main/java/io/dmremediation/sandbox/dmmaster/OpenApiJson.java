@@ -113,7 +113,7 @@ final class OpenApiJson {
         purge.put("remain_space", 15);
         if (v.openApiV6()) {
             ObjectNode rc = o.putObject("relay_config");
-            rc.put("enable_relay", s.relayEnabled);
+            rc.put("enable_relay", s.enableRelay);
             rc.put("relay_binlog_gtid", "");
             rc.put("relay_binlog_name", "");
             rc.put("relay_dir", s.reportedRelayDir);

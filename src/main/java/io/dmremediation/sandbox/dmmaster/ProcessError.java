@@ -57,6 +57,43 @@ public record ProcessError(int code, String errClass, String scope, String level
         return sb.append('.').toString();
     }
 
+    /**
+     * gogo protobuf's {@code String()} of {@code pb.ProcessError} ({@code proto.CompactTextString}): the fields that
+     * are set, {@code name:value}, strings quoted with Go escapes, each followed by a space
+     * ({@code pingcap/tiflow:dm/pb/dmworker.pb.go:2157@v8.5.4}). DM-master joins these into a 38032 message (§1.2).
+     */
+    String protoText() {
+        StringBuilder sb = new StringBuilder();
+        if (code != 0) {
+            sb.append("ErrCode:").append(code).append(' ');
+        }
+        field(sb, "ErrClass", errClass);
+        field(sb, "ErrScope", scope);
+        field(sb, "ErrLevel", level);
+        field(sb, "Message", message);
+        field(sb, "RawCause", rawCause);
+        field(sb, "Workaround", workaround);
+        return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String name, String value) {
+        if (value.isEmpty()) {
+            return;
+        }
+        sb.append(name).append(":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(ch);
+            }
+        }
+        sb.append("\" ");
+    }
+
     private String tag() {
         return "[code=" + code + ":class=" + errClass + ":scope=" + scope + ":level=" + level + "]";
     }

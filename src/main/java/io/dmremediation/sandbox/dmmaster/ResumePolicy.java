@@ -39,10 +39,12 @@ final class ResumePolicy {
                 }
             }
         }
-        // the parse-relay texts are matched against Message, not RawCause (§5.1 note)
+        // the parse-relay texts are matched against Message, not RawCause (§5.1 note; unit.go:136-141@v8.5.4),
+        // lower-cased on both sides; the real 11038 carries them in RawCause, so it stays resumable
         if (e.code() == 11038) {
+            String message = e.message().toLowerCase(Locale.ROOT);
             for (String m : PARSE_RELAY) {
-                if (e.message().contains(m)) {
+                if (message.contains(m.toLowerCase(Locale.ROOT))) {
                     return false;
                 }
             }

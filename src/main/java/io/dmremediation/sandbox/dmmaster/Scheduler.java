@@ -40,9 +40,12 @@ final class Scheduler {
     // ---- gateway StartTask / OperateTask ------------------------------------------------------------------
 
     /**
-     * start-task (server.go StartTask): parse and check the task, refuse it when its subtasks already exist
-     * (46014), otherwise add subtask configs with expected stage Running; a worker that runs the source
-     * creates the subtask at once, loading its checkpoint (§6).
+     * start-task ({@code StartTask}, {@code pingcap/tiflow:dm/master/server.go:478-613@v8.5.4}, same flow v5.3 …
+     * master): parse and check the task; run the precheck on every call (§1.2; a failure is {@code result: false}
+     * with the text in {@code checkResult} from v6.0, in {@code msg} in v5.x, and nothing is started); refuse it when
+     * its subtasks already exist (46014); otherwise add the subtask configs with expected stage Running (a worker
+     * that runs the source creates the subtask at once, loading its checkpoint, §6) and report per source what the
+     * subtask did ({@link #waitResults}).
      */
     StartOutcome startTask(String yaml, List<String> onlySources, boolean removeMeta, long now) {
         TaskConfig cfg;
@@ -57,8 +60,11 @@ final class Scheduler {
             }
         }
         if (TaskConfig.PASSWORD_MASK.equals(cfg.target().password())) {
-            // the password GetCfg hands out is not a password: DM's downstream check fails with it
-            return failStart(ErrorCatalog.downstreamAccessDenied(cfg.target().user()), "");
+            // the password GetCfg hands out is not a password: the precheck's downstream connection fails with it
+            ProcessError refused = ErrorCatalog.precheckFailed(cfg.target().user());
+            return c.version.precheckInCheckResult()
+                    ? new StartOutcome(false, "", List.of(), refused.terrorString())
+                    : failStart(refused, "");
         }
         List<String> selected = new ArrayList<>(cfg.sourceIds());
         if (onlySources != null && !onlySources.isEmpty()) {
@@ -111,7 +117,7 @@ final class Scheduler {
             }
         }
         c.count(c.startCounts, cfg.name());
-        return new StartOutcome(true, "", responses(selected), CHECK_PASSED);
+        return new StartOutcome(true, "", waitResults(cfg.name(), selected, SimStage.RUNNING), CHECK_PASSED);
     }
 
     private static StartOutcome failStart(ProcessError e, String checkResult) {
@@ -147,7 +153,8 @@ final class Scheduler {
         } catch (DmApiException e) {
             return new OperateOutcome(op, false, e.error().terrorString(), List.of());
         }
-        return new OperateOutcome(op, true, "", responses(sources));
+        return new OperateOutcome(op, true, "", remove ? waitRemoved(sources)
+                : waitResults(task, sources, expect));
     }
 
     /** {@code UpdateExpectSubTaskStage}: unknown task 46016, unknown sources 46017, nothing to do is fine. */
@@ -203,13 +210,43 @@ final class Scheduler {
         c.count(c.stopCounts, task);
     }
 
-    private List<SourceResp> responses(List<String> sources) {
+    /**
+     * What DM-master reports per source after it asked for a stage ({@code getSourceRespsAfterOperation} /
+     * {@code waitOperationOk}, {@code pingcap/tiflow:dm/master/server.go:1874-2131@v8.5.4}): it polls the worker up to
+     * 10 times, 1 s apart, and answers {@code result: true} once the subtask is in the stage (Finished counts as
+     * Running), {@code result: false} with 38032 wrapping the subtask's errors as soon as it reports errors, 38045 when
+     * neither happened in time, and {@code "<source> relevant worker-client not found"} without a worker. The
+     * simulator's subtasks settle at once, so it answers without the wait.
+     */
+    private List<SourceResp> waitResults(String task, List<String> sources, SimStage expect) {
         List<SourceResp> out = new ArrayList<>();
         for (String src : sources.stream().sorted().toList()) {
             SourceState s = c.sources.get(src);
             WorkerState w = s == null ? null : c.liveWorker(s);
-            out.add(w != null ? new SourceResp(true, "", src, w.name)
-                    : new SourceResp(false, ErrorCatalog.workerClientNotFound(src).terrorString(), src, ""));
+            if (w == null) {
+                out.add(new SourceResp(false, src + " relevant worker-client not found", src, ""));
+                continue;
+            }
+            Subtask st = c.subtask(task, src);
+            if (st != null && st.hasResult && !st.errors.isEmpty()) {
+                out.add(new SourceResp(false, ErrorCatalog.workerErrors(st.errors).terrorString(), src, w.name));
+            } else if (st != null && (st.stage == expect || expect == SimStage.STOPPED && st.stage == SimStage.PAUSED)) {
+                out.add(new SourceResp(true, "", src, w.name));
+            } else {
+                out.add(new SourceResp(false, ErrorCatalog.failToGetExpectResult().terrorString(), src, w.name));
+            }
+        }
+        return out;
+    }
+
+    /** Delete: done once the worker has no such subtask. */
+    private List<SourceResp> waitRemoved(List<String> sources) {
+        List<SourceResp> out = new ArrayList<>();
+        for (String src : sources.stream().sorted().toList()) {
+            SourceState s = c.sources.get(src);
+            WorkerState w = s == null ? null : c.liveWorker(s);
+            out.add(w == null ? new SourceResp(false, src + " relevant worker-client not found", src, "")
+                    : new SourceResp(true, "", src, w.name));
         }
         return out;
     }
@@ -309,47 +346,185 @@ final class Scheduler {
         return t.config;
     }
 
-    // ---- relay --------------------------------------------------------------------------------------------
+    // ---- relay (§7.1) -------------------------------------------------------------------------------------
 
-    SourceState relaySource(String source) {
+    private SourceState sourceCfg(String source) {
         SourceState s = c.sources.get(source);
         if (s == null) {
             throw new DmApiException(ErrorCatalog.sourceCfgNotExist(source));
         }
-        if (c.liveWorker(s) == null) {
-            throw new DmApiException(ErrorCatalog.workerNoStart());
-        }
         return s;
     }
 
-    /** relay/enable, start-relay: a new relay unit, which reads relay.meta (§7). */
-    void enableRelay(String source, long now) {
-        SourceState s = relaySource(source);
-        s.relayEnabled = true;
-        if (s.relay == null || s.relay.stage == SimStage.STOPPED) {
-            workers.startRelay(s, now);
+    /**
+     * The OpenAPI v6+ handlers' filling-in: a {@code worker_name_list} that is absent or {@code null} becomes the
+     * source's bound worker (none: 40070); an explicit list, the empty one too, is passed on as it is
+     * ({@code enableRelay}/{@code disableRelay}, {@code pingcap/tiflow:dm/master/openapi_controller.go:239-293@v8.5.4};
+     * same in v6.0.0, v6.1.0).
+     */
+    List<String> boundWorkerIfUnnamed(String source, List<String> workerNames) {
+        SourceState s = sourceCfg(source);
+        if (workerNames != null) {
+            return workerNames;
+        }
+        if (s.boundWorker == null) {
+            throw new DmApiException(ErrorCatalog.workerNoStart());
+        }
+        return List.of(s.boundWorker);
+    }
+
+    /**
+     * {@code relay_binlog_name} in a relay enable first rewrites the source config ({@code UpdateSourceCfg},
+     * {@code pingcap/tiflow:dm/master/openapi_controller.go:252-274@v8.5.4}, {@code dm/dm/master/openapi.go@v5.4.0:
+     * 251-273}): refused with 46025 while a subtask of the source is expected Running or a relay stage is held for it
+     * ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:408-438@v8.5.4}).
+     */
+    void setRelayBinlogName(String source, String file) {
+        SourceState s = sourceCfg(source);
+        if (file.equals(s.relayBinlogName)) {
+            return;
+        }
+        boolean running = c.tasks.values().stream().anyMatch(t -> t.expected.get(source) == SimStage.RUNNING);
+        if (running || !s.relayWorkers.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.sourceCfgUpdate(source));
+        }
+        s.relayBinlogName = file;
+    }
+
+    /**
+     * {@code Scheduler.StartRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:1373-1484@v8.5.4};
+     * {@code dm/dm/master/scheduler/scheduler.go:1158-1269@v5.4.0}, {@code …:1352-1463@v6.1.0}). Without worker names
+     * (dmctl {@code start-relay -s}, OpenAPI with {@code []}): refused with 46028 while named relay workers exist;
+     * otherwise {@code enable-relay} is stored as true and the bound worker starts relay. With names: refused with
+     * 46030 for a source in {@code enable-relay} mode; 46004 for an unknown worker, 46021 for a worker bound to
+     * another source, 46020 for one relaying another source; else each worker starts relay for the source.
+     */
+    void startRelay(String source, List<String> workerNames, long now) {
+        SourceState s = sourceCfg(source);
+        if (workerNames.isEmpty()) {
+            if (!s.relayWorkers.isEmpty()) {
+                throw new DmApiException(ErrorCatalog.startRelayOnSpecified(new ArrayList<>(s.relayWorkers)));
+            }
+            s.enableRelay = true;
+            if (s.boundWorker != null && c.workers.get(s.boundWorker).up) {
+                workers.handleSource(s, s.boundWorker, now);
+            }
+            return;
+        }
+        if (s.enableRelay) {
+            throw new DmApiException(ErrorCatalog.startRelayOnBound());
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> boundW = new ArrayList<>();
+        List<String> boundS = new ArrayList<>();
+        List<String> busyW = new ArrayList<>();
+        List<String> busyS = new ArrayList<>();
+        for (String w : workerNames) {
+            if (!c.workers.containsKey(w)) {
+                missing.add(w);
+                continue;
+            }
+            String bound = c.boundSourceOf(w);
+            if (!bound.isEmpty() && !bound.equals(source)) {
+                boundW.add(w);
+                boundS.add(bound);
+            }
+            String relaying = c.relaySourceOf(w);
+            if (!relaying.isEmpty() && !relaying.equals(source)) {
+                busyW.add(w);
+                busyS.add(relaying);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.workersNotExist(missing));
+        }
+        if (!boundW.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.relayWorkersWrongBound(boundW, boundS));
+        }
+        if (!busyW.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.relayWorkersBusy(busyW, busyS));
+        }
+        for (String w : workerNames) {
+            s.relayWorkers.add(w);
+            if (c.workers.get(w).up) {
+                workers.enableRelay(s, w, false, now);
+            }
         }
     }
 
-    void disableRelay(String source) {
-        SourceState s = relaySource(source);
-        s.relayEnabled = false;
-        workers.stopRelay(s);
+    /**
+     * {@code Scheduler.StopRelay} ({@code pingcap/tiflow:dm/master/scheduler/scheduler.go:1487-1584@v8.5.4};
+     * {@code dm/dm/master/scheduler/scheduler.go:1272-1366@v5.4.0}, {@code …:1466-1560@v6.1.0}). Without names:
+     * refused with 46029 while named relay workers exist; otherwise {@code enable-relay} is stored as false and the
+     * bound is put again, so the bound worker disables the relay it started by the source config
+     * ({@code pingcap/tiflow:dm/worker/server.go:708-711@v8.5.4}). With names: 46031 for a source in
+     * {@code enable-relay} mode; 46004 unknown worker; 46022 for a worker relaying another source; a worker not
+     * relaying is skipped; the others stop relay.
+     */
+    void stopRelay(String source, List<String> workerNames, long now) {
+        SourceState s = sourceCfg(source);
+        if (workerNames.isEmpty()) {
+            if (!s.relayWorkers.isEmpty()) {
+                throw new DmApiException(ErrorCatalog.stopRelayOnSpecified(new ArrayList<>(s.relayWorkers)));
+            }
+            s.enableRelay = false;
+            if (s.boundWorker != null && c.workers.get(s.boundWorker).up) {
+                workers.handleSource(s, s.boundWorker, now);
+            }
+            return;
+        }
+        if (s.enableRelay) {
+            throw new DmApiException(ErrorCatalog.stopRelayOnBound());
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> wrongW = new ArrayList<>();
+        List<String> wrongS = new ArrayList<>();
+        List<String> stop = new ArrayList<>();
+        for (String w : workerNames) {
+            if (!c.workers.containsKey(w)) {
+                missing.add(w);
+                continue;
+            }
+            String relaying = c.relaySourceOf(w);
+            if (relaying.isEmpty()) {
+                continue;
+            }
+            if (!relaying.equals(source)) {
+                wrongW.add(w);
+                wrongS.add(relaying);
+            } else {
+                stop.add(w);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.workersNotExist(missing));
+        }
+        if (!wrongW.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.relayWorkersWrongRelay(wrongW, wrongS));
+        }
+        for (String w : stop) {
+            s.relayWorkers.remove(w);
+            workers.disableRelay(s, w, now);
+        }
     }
 
-    /** v5.x pause-relay: a user pause ({@code isCanceled}). */
+    /**
+     * pause-relay / resume-relay ({@code UpdateExpectRelayStage}, v5.3/v5.4 OpenAPI and gRPC; both relay modes,
+     * {@code pingcap/tiflow:dm/dm/master/openapi.go:289-301@v5.4.0}): every relay unit of the source.
+     */
     void pauseRelay(String source) {
-        SourceState s = relaySource(source);
-        RelayUnit r = s.relay;
-        if (r != null && r.stage == SimStage.RUNNING) {
-            r.stage = SimStage.PAUSED;
-            r.canceled = true;
-            r.hasResult = true;
-            r.errors = List.of();
+        SourceState s = sourceCfg(source);
+        if (s.relays.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.relayStageSourceNotExist(source));
         }
+        s.relays.values().forEach(r -> workers.pauseRelay(s, r));
     }
 
     void resumeRelay(String source, long now) {
-        workers.resumeRelay(relaySource(source), now);
+        SourceState s = sourceCfg(source);
+        if (s.relays.isEmpty()) {
+            throw new DmApiException(ErrorCatalog.relayStageSourceNotExist(source));
+        }
+        new ArrayList<>(s.relays.values()).forEach(r -> workers.resumeRelay(s, r, now));
     }
 }

@@ -17,12 +17,16 @@ public final class SourceSpec {
     final String id;
     String worker;
     boolean enableRelay;
+    final List<String> relayWorkers = new ArrayList<>();
+    /** The relay dir on each worker's disk; null: under the simulator's work dir. */
+    java.util.function.Function<String, Path> relayDirOf;
     boolean enableGtid;
     Path relayDir;
     String reportedRelayDir;
     String serverUuid;
     final Map<String, Long> binlogFiles = new LinkedHashMap<>();
     final List<String> tables = new ArrayList<>();
+    String relayBinlogName;
     String host = "127.0.0.1";
     int port = 3306;
     String user = "root";
@@ -44,9 +48,22 @@ public final class SourceSpec {
         return this;
     }
 
-    /** Source config {@code enable-relay} (§7): the bound worker runs a relay unit and subtasks read it. */
+    /**
+     * Source config {@code enable-relay} (§7.1, source-config mode): the bound worker, whichever it is, runs a relay
+     * unit and the subtasks read it.
+     */
     public SourceSpec enableRelay(boolean enable) {
         this.enableRelay = enable;
+        return this;
+    }
+
+    /**
+     * Named relay workers (§7.1, {@code start-relay -s src w…}): each runs a relay unit for the source, bound or not;
+     * the subtasks read the bound one's.
+     */
+    public SourceSpec relayWorkers(String... workers) {
+        relayWorkers.clear();
+        relayWorkers.addAll(List.of(workers));
         return this;
     }
 
@@ -55,9 +72,23 @@ public final class SourceSpec {
         return this;
     }
 
-    /** The relay dir on the local disk; by default a directory under the simulator's work dir. */
+    /**
+     * The relay dir on the local disk, the same for every worker (a disk they share); by default each worker has one
+     * under the simulator's work dir.
+     */
     public SourceSpec relayDir(Path dir) {
         this.relayDir = dir;
+        this.relayDirOf = w -> dir;
+        return this;
+    }
+
+    /**
+     * Each worker's relay dir on the local disk (its own volume), and the path DM reports for it (the path inside
+     * the DM-worker's container, e.g. {@code /var/lib/dm-worker/relay}).
+     */
+    public SourceSpec relayDirPerWorker(java.util.function.Function<String, Path> dirOfWorker, String asSeenByWorker) {
+        this.relayDirOf = dirOfWorker;
+        this.reportedRelayDir = asSeenByWorker;
         return this;
     }
 
@@ -66,8 +97,17 @@ public final class SourceSpec {
      * (e.g. {@code /var/lib/dm-worker/relay}) when the local directory stands in for the worker's volume.
      */
     public SourceSpec relayDir(Path dir, String asSeenByWorker) {
-        this.relayDir = dir;
+        relayDir(dir);
         this.reportedRelayDir = asSeenByWorker;
+        return this;
+    }
+
+    /**
+     * Source config {@code relay-binlog-name}: where a relay starts when no subtask has a checkpoint yet; without
+     * it DM starts at the upstream's current file (§7.2).
+     */
+    public SourceSpec relayBinlogName(String file) {
+        this.relayBinlogName = file;
         return this;
     }
 

@@ -51,7 +51,12 @@ final class StatusViews {
                 subs.add(subtask(s, st));
             }
         }
-        return new SourceView(source, w.name, true, "", relay(s), subs);
+        return new SourceView(source, w.name, true, "", relay(s, s.boundRelay()), subs);
+    }
+
+    /** A relay-only worker's answer for the source: its relay, no subtasks. */
+    static SourceView forRelayWorker(Cluster c, SourceState s, String worker) {
+        return new SourceView(s.id, worker, true, "", relay(s, s.relays.get(worker)), List.of());
     }
 
     static SubtaskView subtask(SourceState s, Subtask st) {
@@ -66,13 +71,17 @@ final class StatusViews {
                 master.dmText(), syncerBinlog, st.totalEvents, synced, st.readsRelay ? "local" : "remote", behind);
     }
 
-    static RelayView relay(SourceState s) {
-        RelayUnit r = s.relay;
+    /**
+     * {@code RelayStatus}, present only while relay is enabled on the worker: after a disable the worker sends none,
+     * so the gateway shows {@code relayStatus: null} and OpenAPI leaves {@code relay_status} out (§2.3, §3.2;
+     * {@code pingcap/tiflow:dm/worker/source_worker.go:651-690@v8.5.4, relay status only while relayEnabled, l.676}).
+     */
+    static RelayView relay(SourceState s, RelayUnit r) {
         if (r == null) {
             return null;
         }
         Position master = s.binlog.master();
-        return new RelayView(master.dmText(), s.relayDir.subDir(), r.position.dmText(),
+        return new RelayView(master.dmText(), s.relayDir(r.worker).subDir(), r.position.dmText(),
                 s.binlog.compare(r.position, master) == 0, r.stage.dmName(), r.hasResult, r.canceled, r.errors);
     }
 }

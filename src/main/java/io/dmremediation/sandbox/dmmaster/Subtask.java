@@ -17,7 +17,12 @@ final class Subtask {
     final String task;
     final String source;
     /** Reads the relay log ({@code binlogType "local"}) rather than the upstream ({@code "remote"}). */
-    final boolean readsRelay;
+    boolean readsRelay;
+    /** A relay read failed and the syncer reads the upstream until its stream is opened again (§5.3). */
+    boolean fellBackToRemote;
+    /** A connection error DM retries in-process; the subtask pauses with it when the retries run out (§5.2). */
+    ProcessError retryingError;
+    long retryingUntilNanos;
     final Backoff backoff;
 
     SimStage stage = SimStage.NEW;
@@ -31,8 +36,10 @@ final class Subtask {
     long totalEvents;
     boolean safeMode;
 
-    /** An error every resume raises again, until the subtask is re-created (bad start position, unsafe replay). */
+    /** An error every resume raises again, until the subtask is re-created (its checkpoint could not be loaded). */
     ProcessError persistent;
+    /** The replay from the checkpoint re-applies rows without safe mode: every resume fails on its first write. */
+    ProcessError replayConflict;
     InjectedFault injected;
     /** The checkpoint could not be loaded; DM retries the unit initialisation on the next resume. */
     boolean needsInit;

@@ -187,6 +187,20 @@ final class TaskConfig {
         return instances.stream().filter(i -> i.sourceId().equals(sourceId)).findFirst().orElse(null);
     }
 
+    /** The syncer config the source's instance uses (named or inline), or a missing node. */
+    JsonNode syncerOf(String sourceId) {
+        for (JsonNode inst : tree.path("mysql-instances")) {
+            if (sourceId.equals(text(inst, "source-id"))) {
+                String cfgName = text(inst, "syncer-config-name");
+                if (!cfgName.isEmpty()) {
+                    return tree.path("syncers").path(cfgName);
+                }
+                return inst.path("syncer");
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     /** The YAML exactly as it was submitted (or as last rebuilt by an OpenAPI update). */
     String rawYaml() {
         return rawYaml;

@@ -14,13 +14,15 @@ final class Ticker implements AutoCloseable {
 
     private final Cluster c;
     private final WorkerRuntime workers;
+    private final Bindings bindings;
     private final ScheduledExecutorService exec;
     private long nextFlush;
     private long nextCheck;
 
-    Ticker(Cluster cluster, WorkerRuntime workers) {
+    Ticker(Cluster cluster, WorkerRuntime workers, Bindings bindings) {
         this.c = cluster;
         this.workers = workers;
+        this.bindings = bindings;
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dm-sim-tick");
             t.setDaemon(true);
@@ -46,6 +48,7 @@ final class Ticker implements AutoCloseable {
 
     void tick(long now) {
         c.run(() -> {
+            bindings.expireLeases(now);
             workers.advance(now);
             if (now >= nextFlush) {
                 workers.flushRunning();
@@ -84,16 +87,17 @@ final class Ticker implements AutoCloseable {
             st.backoff.forward();
         }
         for (SourceState s : c.sources.values()) {
-            RelayUnit r = s.relay;
-            if (r == null || !r.pausedWithErrors() || !ResumePolicy.allResumableRelay(r.errors)) {
-                continue;
+            for (RelayUnit r : new ArrayList<>(s.relays.values())) {
+                if (!r.pausedWithErrors() || !ResumePolicy.allResumableRelay(r.errors)) {
+                    continue;
+                }
+                if (r.everResumed && now - r.lastResumeNanos < r.backoff.currentNanos()) {
+                    continue;
+                }
+                r.autoResumes++;
+                workers.resumeRelay(s, r, now);
+                r.backoff.forward();
             }
-            if (r.everResumed && now - r.lastResumeNanos < r.backoff.currentNanos()) {
-                continue;
-            }
-            r.autoResumes++;
-            workers.resumeRelay(s, now);
-            r.backoff.forward();
         }
     }
 

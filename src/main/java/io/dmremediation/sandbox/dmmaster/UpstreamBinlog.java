@@ -118,6 +118,10 @@ final class UpstreamBinlog {
 
     /** Moves from {@code from} towards {@code limit} by at most {@code budget} bytes, across file ends. */
     Position advance(Position from, Position limit, long budget) {
+        if (!has(from.file()) || !has(limit.file())) {
+            // a purged file cannot be read
+            return from;
+        }
         Position cur = from;
         long left = budget;
         int guard = names.size() + 2;
@@ -144,7 +148,7 @@ final class UpstreamBinlog {
 
     /** Bytes between two positions ({@code a <= b}). */
     long distance(Position a, Position b) {
-        if (compare(a, b) >= 0) {
+        if (!has(a.file()) || !has(b.file()) || compare(a, b) >= 0) {
             return 0;
         }
         int ia = index(a.file());
@@ -164,7 +168,7 @@ final class UpstreamBinlog {
      * replay outlasts DM's automatic safe-mode window, so it needs {@code safe-mode: true} (§8, FAQ).
      */
     boolean replayCrossesOverflowRegion(Position from, Position to) {
-        if (compare(from, to) >= 0) {
+        if (!has(from.file()) || !has(to.file()) || compare(from, to) >= 0) {
             return false;
         }
         int ia = index(from.file());
@@ -192,6 +196,19 @@ final class UpstreamBinlog {
         if (names.get(names.size() - 1).equals(file)) {
             append(nextName(file), 4096);
         }
+    }
+
+    /** {@code PURGE BINARY LOGS TO 'file'}: the files before it are gone from the upstream. */
+    void purgeBefore(String file) {
+        int i = index(file);
+        if (i <= 0) {
+            return;
+        }
+        for (String gone : new ArrayList<>(names.subList(0, i))) {
+            sizes.remove(gone);
+            genuine.remove(gone);
+        }
+        names.subList(0, i).clear();
     }
 
     void grow(long bytes) {

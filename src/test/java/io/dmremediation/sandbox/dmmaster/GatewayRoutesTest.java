@@ -52,12 +52,27 @@ class GatewayRoutesTest {
             assertThat(unknownSource.path("msg").asText())
                     .contains("code=20031").contains("source nope in deployment configuration not found");
 
-            // the password GetCfg hands out is not the password
+            // the password GetCfg hands out is not the password: the precheck, run on every start-task, fails, and
+            // from v6.0 its text is in checkResult, msg empty (server.go:520-523@v8.5.4)
             String obfuscated = SimSupport.taskYaml("gw-bad", false).replace("\"s3cret-pw\"", "'******'");
             JsonNode denied = startTask(sim, obfuscated).json();
             assertThat(denied.path("result").asBoolean()).isFalse();
-            assertThat(denied.path("msg").asText()).contains("code=10001").contains("Access denied");
+            assertThat(denied.path("msg").asText()).isEmpty();
+            assertThat(denied.path("checkResult").asText()).startsWith("[code=26005:class=dm-master:")
+                    .contains("fail to check synchronization configuration").contains("Access denied");
+            assertThat(denied.path("sources")).isEmpty();
             assertThat(sim.taskExists("gw-bad")).isFalse();
+        }
+    }
+
+    @Test
+    void v54PutsAFailedPrecheckInMsg() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V5_4, false).build()) {
+            String obfuscated = SimSupport.taskYaml("gw-bad5", false).replace("\"s3cret-pw\"", "'******'");
+            JsonNode denied = startTask(sim, obfuscated).json();
+            assertThat(denied.path("result").asBoolean()).isFalse();
+            assertThat(denied.path("msg").asText()).contains("code=26005").contains("Access denied");
+            assertThat(denied.path("checkResult").asText()).isEmpty();
         }
     }
 
@@ -171,9 +186,14 @@ class GatewayRoutesTest {
             assertThat(task.path("result").asBoolean()).isTrue();
             JsonNode yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(task.path("cfg").asText());
             assertThat(yaml.path("name").asText()).isEqualTo("gw-cfg");
-            assertThat(yaml.path("syncers").path("global").path("safe-mode").asBoolean()).isTrue();
+            // regenerated, not the submitted text (§1.2): the submitted "global" syncer is now "sync-01"
+            assertThat(yaml.path("syncers").has("global")).isFalse();
+            assertThat(yaml.path("syncers").path("sync-01").path("safe-mode").asBoolean()).isTrue();
+            assertThat(yaml.path("mysql-instances").path(0).path("syncer-config-name").asText()).isEqualTo("sync-01");
+            assertThat(yaml.path("mysql-instances").path(0).get("syncer").isNull()).isTrue();
             assertThat(yaml.path("mysql-instances").path(0).path("source-id").asText()).isEqualTo(SOURCE);
             assertThat(yaml.path("target-database").path("password").asText()).isEqualTo("******");
+            assertThat(task.path("cfg").asText()).contains("  password: '******'\n");
             assertThat(task.path("cfg").asText()).doesNotContain("s3cret-pw");
             assertThat(sim.taskConfig("gw-cfg")).contains("s3cret-pw");
 
@@ -182,7 +202,7 @@ class GatewayRoutesTest {
 
             JsonNode src = get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json();
             assertThat(src.path("cfg").asText()).contains("relay-dir: " + sim.relayDir(SOURCE))
-                    .contains("enable-gtid: false").contains("enable-relay: true");
+                    .contains("enable-gtid: false").contains("enable-relay: true").contains("  password: '******'\n");
 
             JsonNode invalid = get(sim, "/apis/v1alpha1/tasks/gw-cfg").json();
             assertThat(invalid.path("result").asBoolean()).isFalse();

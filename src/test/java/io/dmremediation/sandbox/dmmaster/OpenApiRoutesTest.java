@@ -261,10 +261,13 @@ class OpenApiRoutesTest {
             JsonNode rs = get(sim, "/api/v1/sources/" + SOURCE + "/status").json().path("data").path(0).path("relay_status");
             assertThat(rs.path("stage").asText()).isEqualTo("Running");
             assertThat(rs.path("relay_dir").asText()).endsWith(".000001");
+            // {} names the bound worker: a named relay worker now (§7.1)
+            assertThat(sim.relayWorkers(SOURCE)).containsExactly(WORKER);
             assertThat(post(sim, "/api/v1/sources/" + SOURCE + "/relay/disable", "{}").status()).isEqualTo(200);
-            assertThat(sim.relayStage(SOURCE)).isEqualTo("Stopped");
+            // after a disable the worker reports no relay at all: relay_status is left out (§2.3)
+            assertThat(sim.relayStage(SOURCE)).isNull();
             assertThat(get(sim, "/api/v1/sources/" + SOURCE + "/status").json().path("data").path(0)
-                    .path("relay_status").path("stage").asText()).isEqualTo("Stopped");
+                    .has("relay_status")).isFalse();
             assertThat(post(sim, "/api/v1/sources/nope/relay/enable", "{}").json().path("error_code").asInt())
                     .isEqualTo(46008);
         }
@@ -282,7 +285,7 @@ class OpenApiRoutesTest {
             post(sim, "/api/v1/sources/" + SOURCE + "/resume-relay", "{}");
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
             post(sim, "/api/v1/sources/" + SOURCE + "/stop-relay", "{\"worker_name_list\": [\"" + WORKER + "\"]}");
-            assertThat(sim.relayStage(SOURCE)).isEqualTo("Stopped");
+            assertThat(sim.relayStage(SOURCE)).isNull();
         }
     }
 

@@ -13,7 +13,8 @@ class ResumePolicyTest {
     @Test
     void connectionErrorsAndUpstreamReadErrorsAreResumable() {
         assertThat(ResumePolicy.isResumable(ErrorCatalog.invalidConnection(AT))).isTrue();
-        assertThat(ResumePolicy.isResumable(ErrorCatalog.badConnection(AT))).isTrue();
+        assertThat(ResumePolicy.isResumable(ErrorCatalog.badConnection(AT, DmVersion.V8_5))).isTrue();
+        assertThat(ResumePolicy.isResumable(ErrorCatalog.badConnection(AT, DmVersion.V26_3))).isTrue();
         assertThat(ResumePolicy.isResumable(ErrorCatalog.syncerGetEvent(ErrorCatalog.mysqlMidEvent("f", 5)))).isTrue();
     }
 
@@ -28,10 +29,14 @@ class ResumePolicyTest {
 
     @Test
     void relayParseChecksumIsJudgedOnMessage() {
-        assertThat(ResumePolicy.isResumable(ErrorCatalog.relayParseChecksum("/d/u.000001", "bin.000018", 555))).isFalse();
-        // the same text only in RawCause: DM's check looks at Message, so it is resumed (§5.1 note)
+        // DM's unit test builds 11038 with the text in Message (unit_test.go:80-82): not resumable
         assertThat(ResumePolicy.isResumable(ProcessError.of(11038, "functional", "internal", "high",
-                "parse relay log file bin.000018", "binlog checksum mismatch, data may be corrupted"))).isTrue();
+                "parse relay log file bin.000018: binlog checksum mismatch, data may be corrupted", ""))).isFalse();
+        // the real 11038 is Delegate'd: the text is RawCause, DM's check looks at Message, so it is resumed (§5.1)
+        ProcessError real = ErrorCatalog.relayParseChecksum("/d/u.000001", "bin.000018", 555);
+        assertThat(real.rawCause()).isEqualTo("binlog checksum mismatch, data may be corrupted");
+        assertThat(real.message()).doesNotContain("checksum");
+        assertThat(ResumePolicy.isResumable(real)).isTrue();
     }
 
     @Test
@@ -45,7 +50,7 @@ class ResumePolicyTest {
 
     @Test
     void relayErrorsAreResumableButForFiveCodes() {
-        assertThat(ResumePolicy.isResumableRelay(ErrorCatalog.relayDuplicateEvent("/r/f", 5))).isTrue();
+        assertThat(ResumePolicy.isResumableRelay(ErrorCatalog.relayDuplicateEvent("/r/f", 5, 8210))).isTrue();
         assertThat(ResumePolicy.isResumableRelay(ProcessError.of(30004, "relay-unit", "internal", "high", "x", "")))
                 .isFalse();
     }

@@ -35,7 +35,7 @@ final class SimSupport {
     /** One worker, one source with three small binlog files. */
     static DmMasterSimulator.Builder oneSource(DmVersion v, boolean relay) {
         return fast().version(v).worker(WORKER)
-                .source(SourceSpec.source(SOURCE).boundTo(WORKER).enableRelay(relay)
+                .source(SourceSpec.source(SOURCE).boundTo(WORKER).enableRelay(relay).relayBinlogName("mysql-bin.000001")
                         .binlogFile("mysql-bin.000001", 4096)
                         .binlogFile("mysql-bin.000002", 1 << 20)
                         .binlogFile("mysql-bin.000003", 8192)
