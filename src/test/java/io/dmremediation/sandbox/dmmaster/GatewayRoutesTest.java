@@ -129,8 +129,8 @@ class GatewayRoutesTest {
             assertThat(del.status()).isEqualTo(400);
             JsonNode err = del.json();
             assertThat(err.path("code").asInt()).isEqualTo(3);
-            assertThat(err.path("error").asText()).isEqualTo("unknown value \"\\\"Delete\\\"\" for enum pb.TaskOp");
-            assertThat(err.path("message").asText()).isEqualTo(err.path("error").asText());
+            assertThat(err.path("message").asText()).isEqualTo("unknown value \"Delete\" for enum pb.TaskOp");
+            assertThat(err.has("error")).isFalse();
             assertThat(err.path("details").isArray()).isTrue();
             assertThat(sim.taskExists("gw-v5")).isTrue();
 
@@ -167,7 +167,7 @@ class GatewayRoutesTest {
     void getCfgReturnsTheTaskWithItsPasswordObfuscatedAndTheSourceConfig() throws Exception {
         try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, true).build()) {
             sim.startTask(SimSupport.taskYaml("gw-cfg", true));
-            JsonNode task = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=TaskType").json();
+            JsonNode task = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=1").json();
             assertThat(task.path("result").asBoolean()).isTrue();
             JsonNode yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(task.path("cfg").asText());
             assertThat(yaml.path("name").asText()).isEqualTo("gw-cfg");
@@ -177,18 +177,35 @@ class GatewayRoutesTest {
             assertThat(task.path("cfg").asText()).doesNotContain("s3cret-pw");
             assertThat(sim.taskConfig("gw-cfg")).contains("s3cret-pw");
 
-            JsonNode numeric = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=1").json();
-            assertThat(numeric.path("cfg").asText()).isEqualTo(task.path("cfg").asText());
-
-            JsonNode src = get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json();
+            JsonNode src = get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=4").json();
             assertThat(src.path("cfg").asText()).contains("relay-dir: " + sim.relayDir(SOURCE))
                     .contains("enable-gtid: false").contains("enable-relay: true");
 
             JsonNode invalid = get(sim, "/apis/v1alpha1/tasks/gw-cfg").json();
             assertThat(invalid.path("result").asBoolean()).isFalse();
             assertThat(invalid.path("msg").asText()).isEqualTo("invalid config op 'InvalidType'");
-            assertThat(get(sim, "/apis/v1alpha1/tasks/nope?type=TaskType").json().path("msg").asText())
+            assertThat(get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=7").json().path("msg").asText())
+                    .isEqualTo("invalid config op '7'");
+            assertThat(get(sim, "/apis/v1alpha1/tasks/nope?type=1").json().path("msg").asText())
                     .isEqualTo("task not found");
+        }
+    }
+
+    /**
+     * Real DM refuses the enum's name in the query (docs/real-dm-checks.md): grpc-gateway v1.16 cannot find DM's
+     * gogo-registered enum and parses the value as a number.
+     */
+    @Test
+    void getCfgTakesTheConfigTypeByNumberOnly() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, true).build()) {
+            sim.startTask(SimSupport.taskYaml("gw-cfg-name", true));
+            SimSupport.Reply byName = get(sim, "/apis/v1alpha1/tasks/gw-cfg-name?type=TaskType");
+            assertThat(byName.status()).isEqualTo(400);
+            assertThat(byName.json().path("code").asInt()).isEqualTo(3);
+            assertThat(byName.json().path("message").asText())
+                    .isEqualTo("strconv.ParseInt: parsing \"TaskType\": invalid syntax");
+            assertThat(get(sim, "/apis/v1alpha1/tasks/gw-cfg-name?type=99999999999").json().path("message").asText())
+                    .isEqualTo("strconv.ParseInt: parsing \"99999999999\": value out of range");
         }
     }
 
