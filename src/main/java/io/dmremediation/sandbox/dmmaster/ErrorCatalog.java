@@ -243,6 +243,16 @@ final class ErrorCatalog {
                 "Please check the `syncer-config-name` config in task configuration file.");
     }
 
+    /**
+     * 20038 ErrConfigGlobalConfigsUnused (pingcap/tiflow:dm/dm/config/task.go:825-827@cc3de9e9e050, v8.5.4
+     * dm/config/task.go:990), as real DM-master's start-task returned it: class dm-master, names as Go's {@code %v}.
+     */
+    static ProcessError globalConfigsUnused(List<String> names) {
+        return new ProcessError(20038, "dm-master", INTERNAL, HIGH, "The configurations as following ["
+                + String.join(" ", names) + "] are set in global configuration but instances don't use them", "",
+                "Please check the configuration files.");
+    }
+
     static ProcessError sourceIdNotFound(String source) {
         return new ProcessError(20031, "config", INTERNAL, MEDIUM,
                 "source " + source + " in deployment configuration not found", "",

@@ -140,6 +140,22 @@ final class TaskConfig {
             long metaPos = meta == null ? 4 : meta.path("binlog-pos").asLong(4);
             instances.add(new Instance(source, metaName, metaPos, safeMode));
         }
+        // a named syncer config no instance refers to is refused (task.go adjust, ErrConfigGlobalConfigsUnused;
+        // seen on real DM, docs/real-dm-checks.md); only syncers are checked here, the section the playbooks edit
+        List<String> unused = new ArrayList<>();
+        syncers.fieldNames().forEachRemaining(n -> {
+            boolean used = false;
+            for (JsonNode inst : insts) {
+                used |= n.equals(text(inst, "syncer-config-name"));
+            }
+            if (!used) {
+                unused.add(n);
+            }
+        });
+        if (!unused.isEmpty()) {
+            java.util.Collections.sort(unused);
+            throw new ConfigException(ErrorCatalog.globalConfigsUnused(unused));
+        }
         return new TaskConfig(root, rawYaml, name, mode, metaSchema, target, instances);
     }
 

@@ -191,6 +191,20 @@ class GatewayRoutesTest {
         }
     }
 
+    /** Real DM refuses a task with a named syncer config no instance uses (docs/real-dm-checks.md). */
+    @Test
+    void startTaskRefusesAnUnusedNamedSyncerConfig() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, false).build()) {
+            String yaml = SimSupport.taskYaml("gw-unused", false).replace("syncer-config-name: global",
+                    "syncer-config-name: other") + "  other:\n    worker-count: 4\n";
+            JsonNode r = startTask(sim, yaml).json();
+            assertThat(r.path("result").asBoolean()).isFalse();
+            assertThat(r.path("msg").asText()).contains("code=20038").contains("The configurations as following "
+                    + "[global] are set in global configuration but instances don't use them");
+            assertThat(sim.taskExists("gw-unused")).isFalse();
+        }
+    }
+
     /**
      * Real DM refuses the enum's name in the query (docs/real-dm-checks.md): grpc-gateway v1.16 cannot find DM's
      * gogo-registered enum and parses the value as a number.
