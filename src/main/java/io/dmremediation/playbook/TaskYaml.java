@@ -70,21 +70,28 @@ public final class TaskYaml {
     }
 
     /**
-     * The config with {@code safe-mode: true} for the source's syncer. A shared named syncer config is copied
-     * under a new name for this source only, so other sources keep their setting and every other knob stays.
+     * The config with {@code safe-mode: true} for the source's syncer. A named syncer config only this source uses
+     * is edited in place; one other sources share too is copied under a new name for this source only, so other
+     * sources keep their setting and every other knob stays. Never leaves a named config no instance uses: DM
+     * refuses such a task (20038 "set in global configuration but instances don't use them", seen on real DM).
      */
     public static String withSafeMode(String yaml, String source) {
         ObjectNode root = (ObjectNode) parse(yaml);
         ObjectNode instance = instance(root, source);
         JsonNode inline = instance.get("syncer");
+        String configName = instance.path("syncer-config-name").asText("");
+        ObjectNode syncers = root.has("syncers") && root.get("syncers").isObject()
+                ? (ObjectNode) root.get("syncers") : null;
+        boolean named = !configName.isEmpty() && syncers != null && syncers.path(configName).isObject();
         if (inline != null && inline.isObject()) {
             ((ObjectNode) inline).put("safe-mode", true);
+        } else if (named && users(root, configName) == 1) {
+            ((ObjectNode) syncers.get(configName)).put("safe-mode", true);
         } else {
-            String configName = instance.path("syncer-config-name").asText("");
-            ObjectNode syncers = root.has("syncers") && root.get("syncers").isObject()
-                    ? (ObjectNode) root.get("syncers") : root.putObject("syncers");
-            ObjectNode copy = configName.isEmpty() || !syncers.path(configName).isObject()
-                    ? YAML.createObjectNode() : ((ObjectNode) syncers.get(configName)).deepCopy();
+            if (syncers == null) {
+                syncers = root.putObject("syncers");
+            }
+            ObjectNode copy = named ? ((ObjectNode) syncers.get(configName)).deepCopy() : YAML.createObjectNode();
             copy.put("safe-mode", true);
             String newName = (configName.isEmpty() ? "default" : configName) + SAFE_MODE_SUFFIX;
             syncers.set(newName, copy);
@@ -95,6 +102,17 @@ public final class TaskYaml {
         } catch (IOException e) {
             throw new TaskConfigException("could not write the task config back as YAML");
         }
+    }
+
+    /** How many mysql-instances refer to the named syncer config. */
+    private static int users(JsonNode root, String configName) {
+        int n = 0;
+        for (JsonNode inst : root.path("mysql-instances")) {
+            if (configName.equals(inst.path("syncer-config-name").asText(""))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static ObjectNode instance(JsonNode root, String source) {
