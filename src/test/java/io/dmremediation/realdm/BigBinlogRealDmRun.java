@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
  * The manual run of the FAQ's "binlog file over 4 GB" against real DM (docs/big-binlog-run.md has the result and
  * the machine): not part of {@code mvn -Preal-dm verify} (its name does not end in Test), run with
  * <pre>mvn -B -Preal-dm -Dtest=BigBinlogRealDmRun -Ddmr.bigBinlogGiB=4.2 test</pre>
- * It needs about 20 GB of free disk in the temporary directory (the upstream's table and binlog and binlog cache,
- * DM's relay copy) and some minutes.
+ * It needs about 13 GB of free disk in the temporary directory (the upstream's table, binlog and binlog cache, DM's
+ * relay copy) and about 20 minutes.
  *
  * <p>One transaction writes more than 4 GiB into one upstream binlog file (rows of 1 MiB into a MyISAM table DM is
  * told to ignore, so the syncer reads every event but TiDB stores none), with small replicated rows before and
  * after it. Two sources on the same upstream: {@value RealDmWorld#SOURCE} read directly by the syncer, and a second
  * one with {@code enable-relay: true}. The run prints what DM reports at each step: while streaming through the
- * big file, after the tasks restart from checkpoints past 4 GiB (stop-task/start-task, what a worker restart or
- * the FAQ's own procedure does), and what the operator does with each error once it may act.
+ * big file, after the tasks restart from their stored checkpoints (stop-task/start-task), what the operator does
+ * once it may act, and whether later traffic gets through.
  */
 class BigBinlogRealDmRun {
 
@@ -54,7 +54,7 @@ class BigBinlogRealDmRun {
         String bigFile = world.upstream().currentBinlogFile();
         Instant t0 = Instant.now();
         long rows = Math.round(gib * 1024);
-        world.upstream().execute("INSERT INTO big.bulk SELECT seq, REPEAT('x', 1048576) FROM seq_1_to_" + rows);
+        world.upstream().execute("INSERT INTO big.bulk SELECT seq, REPEAT('x', 1048576) FROM big.seq_1_to_" + rows);
         log("the transaction of %d rows of 1 MiB committed in %s; binary logs %s", rows,
                 Duration.between(t0, Instant.now()), world.upstream().binaryLogs());
         insertSmall(world, 11, 20);

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real DM and TiDB binaries {@code test-peers/dm/build.sh} built: dm-master, dm-worker, dmctl, tidb-server.
- * Where: system property {@code dmr.dm.peers} (the Maven profile {@code real-dm} sets it), else the build script's
- * default cache directory for the one tiflow version the Go module proxy serves.
+ * Where: system property {@code dmr.dm.peers} (a directory holding the four), else where the build script puts the
+ * one tiflow version the Go module proxy serves: {@code $DMR_PEERS_DIR} or {@code ~/.cache/dm-remediation/peers}.
  */
 record DmPeers(Path dir) {
 
@@ -18,9 +18,10 @@ record DmPeers(Path dir) {
 
     static DmPeers locate() {
         String configured = System.getProperty("dmr.dm.peers", "");
-        Path dir = configured.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "dm-remediation", "peers", "dm-" + SERVED_TIFLOW)
-                : Path.of(configured);
+        String root = System.getenv().getOrDefault("DMR_PEERS_DIR", "");
+        Path peersRoot = root.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".cache", "dm-remediation", "peers") : Path.of(root);
+        Path dir = configured.isBlank() ? peersRoot.resolve("dm-" + SERVED_TIFLOW) : Path.of(configured);
         DmPeers peers = new DmPeers(dir);
         for (String b : new String[] {"dm-master", "dm-worker", "dmctl", "tidb-server"}) {
             if (!Files.isExecutable(peers.binary(b))) {
