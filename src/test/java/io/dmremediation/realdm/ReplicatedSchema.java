@@ -85,6 +85,32 @@ final class ReplicatedSchema {
                 + task + "_syncer_checkpoint WHERE cp_schema = '" + schema + "' AND cp_table = '" + table + "'") == 1);
     }
 
+    /**
+     * Writes a row a second until closed: production traffic while the operator works. DM's status shows the
+     * flushed checkpoint, which moves only when DM flushes, and DM flushes when jobs arrive (or on the upstream's
+     * 30 s heartbeat); so without traffic the operator's verify (running, and synced or moving) waits on DM's
+     * heartbeat, or longer (docs/real-dm-checks.md, finding 6).
+     */
+    AutoCloseable traffic() {
+        java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            while (on.get()) {
+                try {
+                    insert(1);
+                } catch (RuntimeException e) {
+                    // the upstream is busy; the next second tries again
+                }
+                PeerProcess.sleep(1000);
+            }
+        }, "traffic-" + schema);
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            on.set(false);
+            t.join(10_000);
+        };
+    }
+
     /** Until TiDB's copy of the table equals the upstream's. */
     void awaitInSync() {
         eventually(Duration.ofSeconds(90)).until(

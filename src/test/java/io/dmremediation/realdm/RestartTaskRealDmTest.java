@@ -36,7 +36,7 @@ class RestartTaskRealDmTest {
     }
 
     @Test
-    void invalidConnectionInsideATransactionIsFixedByRestartingTheTask() {
+    void invalidConnectionInsideATransactionIsFixedByRestartingTheTask() throws Exception {
         TcpFaultProxy link = world.link("ic-txn");
         ReplicatedSchema data = ReplicatedSchema.start(world, "ic_txn", "ic_txn", link.port(), FLUSH);
         String guard = "ic-txn";
@@ -56,17 +56,18 @@ class RestartTaskRealDmTest {
         assertThat(dm.code()).isEqualTo(10006);
         assertThat(dm.rawCause()).isEqualTo("invalid connection");
 
-        world.resume(guard);
-        HistoryEntry done = world.awaitOutcome(guard, "RestartTask");
+        HistoryEntry done;
+        try (AutoCloseable traffic = data.traffic()) {
+            world.resume(guard);
+            done = world.awaitOutcome(guard, "RestartTask");
+        }
         assertThat(done.outcome).as(done.detail).isEqualTo("Succeeded");
         assertThat(done.errorClass).isEqualTo("invalid-connection");
-        data.awaitInSync();
-        data.insert(2);
         data.awaitInSync();
     }
 
     @Test
-    void invalidConnectionBeforeATransactionIsFixedByRestartingTheTask() {
+    void invalidConnectionBeforeATransactionIsFixedByRestartingTheTask() throws Exception {
         TcpFaultProxy link = world.link("ic-idle");
         ReplicatedSchema data = ReplicatedSchema.start(world, "ic_idle", "ic_idle", link.port(), FLUSH);
         String guard = "ic-idle";
@@ -84,14 +85,17 @@ class RestartTaskRealDmTest {
         assertThat(dm.code()).isEqualTo(10006);
         assertThat(dm.rawCause()).isEqualTo("invalid connection");
 
-        world.resume(guard);
-        HistoryEntry done = world.awaitOutcome(guard, "RestartTask");
+        HistoryEntry done;
+        try (AutoCloseable traffic = data.traffic()) {
+            world.resume(guard);
+            done = world.awaitOutcome(guard, "RestartTask");
+        }
         assertThat(done.outcome).as(done.detail).isEqualTo("Succeeded");
         data.awaitInSync();
     }
 
     @Test
-    void badConnectionIsFixedByRestartingTheTaskOnceTheDownstreamIsBack() {
+    void badConnectionIsFixedByRestartingTheTaskOnceTheDownstreamIsBack() throws Exception {
         TcpFaultProxy link = world.link("bad-conn");
         ReplicatedSchema data = ReplicatedSchema.start(world, "bad_conn", "bad_conn", link.port(), FLUSH);
         String guard = "bad-conn";
@@ -114,8 +118,11 @@ class RestartTaskRealDmTest {
 
         // the downstream is back; only now may the operator act
         link.refuseNew(false);
-        world.resume(guard);
-        HistoryEntry done = world.awaitOutcome(guard, "RestartTask");
+        HistoryEntry done;
+        try (AutoCloseable traffic = data.traffic()) {
+            world.resume(guard);
+            done = world.awaitOutcome(guard, "RestartTask");
+        }
         assertThat(done.outcome).as(done.detail).isEqualTo("Succeeded");
         assertThat(done.errorClass).isEqualTo("bad-connection");
         data.awaitInSync();
