@@ -45,7 +45,16 @@ app.kubernetes.io/component: operator
 
 {{/* The operator image; the repair Jobs default to the very same reference. */}}
 {{- define "dmr.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* What the repair Jobs' pods take from the chart (JobPodSettings in the operator), as JSON for JOB_POD_SETTINGS. */}}
+{{- define "dmr.jobPodSettings" -}}
+{{- dict "imagePullSecrets" .Values.imagePullSecrets "resources" .Values.jobs.resources "tolerations" .Values.jobs.tolerations "nodeSelector" .Values.jobs.nodeSelector "podSecurityContext" .Values.jobs.podSecurityContext "securityContext" .Values.jobs.securityContext | toJson }}
 {{- end }}
 
 {{- define "dmr.jobImage" -}}
@@ -94,6 +103,10 @@ Shared by the ClusterRole (all namespaces) and the per-namespace Roles (watchNam
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+# TiDB Operator's DMCluster, by name: MasterTls reads spec.tlsCluster.enabled to know whether DM-master serves https.
+- apiGroups: ["pingcap.com"]
+  resources: ["dmclusters"]
+  verbs: ["get"]
 {{- end }}
 
 {{/*

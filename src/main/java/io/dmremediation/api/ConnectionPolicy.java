@@ -9,12 +9,17 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ConnectionPolicy {
+public class ConnectionPolicy extends Lenient {
 
     public enum Action { RestartTask, None }
 
     @JsonPropertyDescription("RestartTask (stop-task, then start-task with the same config) or None (report only).")
     public Action action;
+
+    @com.fasterxml.jackson.annotation.JsonSetter("action")
+    void action(String value) {
+        action = known(Action.class, "action", value);
+    }
 
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("How long DM's own auto-resume gets before the operator acts (invalidConnection 2m, badConnection 30s).")

@@ -9,11 +9,17 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class DMRemediationSpec {
+@ValidationRule(value = "!has(self.verifyTimeout) || !has(self.pollInterval) "
+        + "|| duration(self.verifyTimeout) >= duration(self.pollInterval)",
+        message = "verifyTimeout must not be shorter than pollInterval: a remediation could never be verified",
+        fieldPath = ".verifyTimeout")
+public class DMRemediationSpec extends Lenient {
 
     @Required
     @JsonPropertyDescription("The DM cluster: a TiDB Operator DMCluster by name, or an explicit DM-master address and DM-worker pod selector.")
@@ -23,6 +29,8 @@ public class DMRemediationSpec {
     public List<@Pattern(Durations.TASK_NAME) String> tasks = new ArrayList<>();
 
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
+    @ValidationRule(value = "duration(self) >= duration('1s')", message = "pollInterval must be at least 1s")
     @Default("10s")
     @JsonPropertyDescription("How often DM-master is asked for task status (e.g. 10s, 1m). Minimum 1s.")
     public String pollInterval;
@@ -33,7 +41,7 @@ public class DMRemediationSpec {
     @JsonPropertyDescription("When true decisions are recorded as planned actions and nothing is changed in DM.")
     public Boolean dryRun;
 
-    @JsonPropertyDescription("Downstream database credentials, needed only for checkpoint fixes.")
+    @JsonPropertyDescription("The downstream TiDB's credentials. Needed by every playbook: DM-master masks the password in the task config it returns, so a task is started again with the password from this Secret (checked first); the checkpoint fix also connects with them.")
     public Downstream downstream;
 
     @JsonPropertyDescription("Where the DM-workers keep their relay logs, needed only for relay meta fixes.")
@@ -46,11 +54,15 @@ public class DMRemediationSpec {
     public Backoff backoff;
 
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
+    @ValidationRule(value = "duration(self) >= duration('1s')", message = "healthyResetAfter must be at least 1s")
     @Default("10m")
     @JsonPropertyDescription("A task that runs healthy this long gets its attempt count reset.")
     public String healthyResetAfter;
 
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
+    @ValidationRule(value = "duration(self) >= duration('5s')", message = "verifyTimeout must be at least 5s")
     @Default("5m")
     @JsonPropertyDescription("How long a remediation waits for the task to run again before it counts as failed.")
     public String verifyTimeout;

@@ -1,11 +1,14 @@
 package io.dmremediation.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
+// status a newer operator wrote (a rollback) must not stop this one: what it does not know, it drops
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DMRemediationStatus {
 
@@ -28,6 +31,9 @@ public class DMRemediationStatus {
 
     public Integer healthyTasks;
 
+    @JsonPropertyDescription("Tasks escalated to a human (tasks[].escalated), counted when status is written.")
+    public Integer escalatedTasks;
+
     @JsonPropertyDescription("The newest action, e.g. 'RestartTask orders: Succeeded'.")
     public String lastAction;
 
@@ -41,6 +47,13 @@ public class DMRemediationStatus {
 
     @JsonPropertyDescription("The remediation in flight, written before each of its steps runs.")
     public ActiveRemediation active;
+
+    @JsonPropertyDescription("Tasks the operator stopped and could not start again, with the Secret holding each "
+            + "config: start them by hand; each entry goes once DM lists the task again.")
+    public List<StoppedTask> leftStopped = new ArrayList<>();
+
+    @JsonPropertyDescription("Saved-config Secrets of finished remediations whose deletion failed; retried each cycle.")
+    public List<String> staleConfigSecrets = new ArrayList<>();
 
     @JsonPropertyDescription("Every action and escalation, newest first, at most 50.")
     public List<HistoryEntry> history = new ArrayList<>();

@@ -1,7 +1,10 @@
 package io.dmremediation.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+// status a newer operator wrote (a rollback) must not stop this one: what it does not know, it drops
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HistoryEntry {
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class Policies {
+public class Policies extends Lenient {
 
     @JsonPropertyDescription("`invalid connection` to the downstream: DM retries itself; restart the task when that does not help.")
     public ConnectionPolicy invalidConnection;

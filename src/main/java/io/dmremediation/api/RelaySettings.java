@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RelaySettings {
+public class RelaySettings extends Lenient {
 
     @Pattern("^/[A-Za-z0-9._/-]*$")
     @JsonPropertyDescription("The DM-workers' relay-dir when it is not the source config's (e.g. a DM 5.4+ worker relay-dir). Default: the source config's relay-dir. It must lie under volumeMountPath.")

@@ -30,6 +30,12 @@ public final class SpecValidator {
             "^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Pattern LABEL_VALUE = Pattern.compile("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$");
 
+    // the CRD's defaults of the fields a cross-field check compares (DMRemediationSpec, Backoff)
+    private static final Duration DEFAULT_POLL = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_VERIFY = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(30);
+
     private SpecValidator() {
     }
 
@@ -40,14 +46,18 @@ public final class SpecValidator {
             problems.add("spec: is required");
             return problems;
         }
+        problems.addAll(UnknownFields.of(spec));
         cluster(spec.cluster, problems);
         tasks(spec.tasks, problems);
-        Duration poll = duration("spec.pollInterval", spec.pollInterval, Duration.ofSeconds(1), problems);
+        // a field left out compares as its CRD default, as the API server defaults it before its CEL rules run
+        Duration poll = spec.pollInterval == null ? DEFAULT_POLL
+                : duration("spec.pollInterval", spec.pollInterval, Duration.ofSeconds(1), problems);
         duration("spec.healthyResetAfter", spec.healthyResetAfter, Duration.ofSeconds(1), problems);
-        Duration verify = duration("spec.verifyTimeout", spec.verifyTimeout, Duration.ofSeconds(5), problems);
+        Duration verify = spec.verifyTimeout == null ? DEFAULT_VERIFY
+                : duration("spec.verifyTimeout", spec.verifyTimeout, Duration.ofSeconds(5), problems);
         if (poll != null && verify != null && verify.compareTo(poll) < 0) {
-            problems.add("spec.verifyTimeout: " + spec.verifyTimeout + " is shorter than spec.pollInterval "
-                    + spec.pollInterval + "; a remediation could never be verified");
+            problems.add("spec.verifyTimeout: " + Durations.format(verify) + " is shorter than spec.pollInterval "
+                    + Durations.format(poll) + "; a remediation could never be verified");
         }
         range("spec.maxConcurrentRemediations", spec.maxConcurrentRemediations, 1, 100, problems);
         if (spec.downstream != null) {
@@ -86,6 +96,19 @@ public final class SpecValidator {
         }
         if (address) {
             masterAddress(cluster.masterAddress, problems);
+        }
+        if (cluster.tls != null) {
+            boolean https = address && cluster.masterAddress.startsWith("https://");
+            if (address && cluster.tls.enabled != null && cluster.tls.enabled != https) {
+                problems.add("spec.cluster.tls.enabled: " + cluster.tls.enabled + " disagrees with masterAddress '"
+                        + cluster.masterAddress + "' (https:// is TLS)");
+            }
+            if (cluster.tls.secretRef != null) {
+                if (address && !https) {
+                    problems.add("spec.cluster.tls.secretRef: needs an https:// masterAddress");
+                }
+                name("spec.cluster.tls.secretRef.name", cluster.tls.secretRef.name, SECRET, problems);
+            }
         }
         if (cluster.workerSelector != null) {
             selector("spec.cluster.workerSelector", cluster.workerSelector, problems);
@@ -210,13 +233,15 @@ public final class SpecValidator {
         if (b == null) {
             return;
         }
-        Duration initial = duration("spec.backoff.initial", b.initial, Duration.ZERO, problems);
-        Duration max = duration("spec.backoff.max", b.max, Duration.ZERO, problems);
+        Duration initial = b.initial == null ? DEFAULT_BACKOFF_INITIAL
+                : duration("spec.backoff.initial", b.initial, Duration.ZERO, problems);
+        Duration max = b.max == null ? DEFAULT_BACKOFF_MAX : duration("spec.backoff.max", b.max, Duration.ZERO, problems);
         if (b.factor != null && (b.factor.isNaN() || b.factor < 1 || b.factor > 10)) {
             problems.add("spec.backoff.factor: " + b.factor + " must be between 1 and 10");
         }
         if (initial != null && max != null && initial.compareTo(max) > 0) {
-            problems.add("spec.backoff.initial: " + b.initial + " is longer than spec.backoff.max " + b.max);
+            problems.add("spec.backoff.initial: " + Durations.format(initial) + " is longer than spec.backoff.max "
+                    + Durations.format(max));
         }
     }
 

@@ -1,10 +1,13 @@
 package io.dmremediation.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
+// status a newer operator wrote (a rollback) must not stop this one: what it does not know, it drops
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TaskState {
 
@@ -42,6 +45,12 @@ public class TaskState {
 
     @JsonPropertyDescription("True once maxAttempts is reached: no more actions until the retry annotation or a spec change.")
     public Boolean escalated;
+
+    @JsonPropertyDescription("True while the operator stopped the task and could not start it again (see status.leftStopped).")
+    public Boolean leftStopped;
+
+    @JsonPropertyDescription("With leftStopped: the Secret holding the task's saved config.")
+    public String configSecret;
 
     @JsonPropertyDescription("When the task was last seen running without errors.")
     public String healthySince;

@@ -13,6 +13,8 @@ public interface Command {
     int FAILED = 1;
     /** Exit code for unusable input or arguments. */
     int USAGE = 2;
+    /** Exit code when the command cannot tell whether its change happened (e.g. connection lost after COMMIT). */
+    int UNKNOWN = io.dmremediation.fixer.FixOutcome.EXIT_UNKNOWN;
 
     String name();
 

@@ -30,13 +30,20 @@ public final class DiagnoseCommand implements Command {
     static final int MAX_INPUT = 16 * 1024 * 1024;
 
     private final Function<String, DmMaster> connect;
+    private final java.util.function.BooleanSupplier stdoutIsTerminal;
 
     public DiagnoseCommand() {
-        this(DmMasterClients::connect);
+        this(DmMasterClients::connect, Terminal::stdoutIsTerminal);
     }
 
     DiagnoseCommand(Function<String, DmMaster> connect) {
+        this(connect, () -> false);
+    }
+
+    /** @param stdoutIsTerminal whether a person reads standard output: then text is the default output */
+    DiagnoseCommand(Function<String, DmMaster> connect, java.util.function.BooleanSupplier stdoutIsTerminal) {
         this.connect = connect;
+        this.stdoutIsTerminal = stdoutIsTerminal;
     }
 
     @Override
@@ -52,13 +59,17 @@ public final class DiagnoseCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: diagnose [--file F | -] [--master URL [--task T]]
+                Usage: diagnose [--file F | -] [--master URL [--task T]] [--output text|json] [--dm-version V]
 
-                Reads what DM reported and prints one JSON object per finding, one per line:
+                Reads what DM reported and says which DM FAQ error it is and what to do.
+                  --output text   for a person: each finding in plain words with the FAQ's manual steps
+                                  (the default when standard output is a terminal)
+                  --output json   for programs: one JSON object per finding, one per line (the default in a pipe):
                   {"task":…,"source":…,"worker":…,"unit":…,"errorClass":…,"action":…,"code":…,"message":…,"reason":…}
                 errorClass: invalid-connection, bad-connection, relay-binlog-overflow, syncer-binlog-overflow, unknown
                 action (the DM FAQ's remedy): RestartTask, FixRelayMeta, FixSyncerCheckpoint, None
-                A healthy task prints nothing.
+                A healthy task prints nothing in JSON.
+                  --dm-version V  the DM version (e.g. 5.4, v8.5.4), for the steps that differ by version
 
                 Input (default: standard input):
                   --file F      dmctl / gateway query-status JSON (full or summary), OpenAPI task-status JSON,
@@ -66,15 +77,23 @@ public final class DiagnoseCommand implements Command {
                   --master URL  ask a live DM-master instead, e.g. http://basic-dm-master.dm:8261
                   --task T      with --master: only this task (without it, every task; needs DM's OpenAPI)
 
-                Exit codes: 0 read and diagnosed (findings or not), 2 unreadable input or DM-master unusable.
+                Exit codes: 0 no errors (healthy), 3 an error the DM FAQ has a fix for (the steps above),
+                4 errors, none of them one the DM FAQ covers, 2 unreadable input or DM-master unusable.
                 """;
     }
 
     @Override
     public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, Set.of("file", "master", "task"), Set.of());
+        Args args = Args.parse(argv, Set.of("file", "master", "task", "output", "dm-version"), Set.of());
+        String output = args.value("output").orElse(out == System.out && stdoutIsTerminal.getAsBoolean() ? "text" : "json");
+        if (!output.equals("text") && !output.equals("json")) {
+            throw new Args.UsageException("--output must be text or json");
+        }
+        DiagnoseText.Version version = DiagnoseText.Version.parse(args.value("dm-version").orElse(null));
         if (args.positional().size() == 1 && args.positional().get(0).equals("-")) {
-            args = Args.parse(List.of("--file", "-"), Set.of("file"), Set.of());
+            List<String> withFile = new java.util.ArrayList<>(argv.stream().filter(a -> !a.equals("-")).toList());
+            withFile.addAll(List.of("--file", "-"));
+            args = Args.parse(withFile, Set.of("file", "master", "task", "output", "dm-version"), Set.of());
         } else if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
@@ -102,13 +121,18 @@ public final class DiagnoseCommand implements Command {
             return USAGE;
         } catch (IOException e) {
             err.println("diagnose: " + ReportOutput.oneLine("cannot read " + args.value("file").orElse("standard input")
-                    + ": " + e.getMessage()));
+                    + ": " + InputFiles.why(e)));
             return USAGE;
         }
-        for (Finding f : Diagnosis.diagnose(snapshot)) {
-            out.println(line(f));
+        List<Finding> findings = Diagnosis.diagnose(snapshot);
+        if (output.equals("text")) {
+            out.print(DiagnoseText.render(findings, version));
+        } else {
+            for (Finding f : findings) {
+                out.println(line(f));
+            }
         }
-        return OK;
+        return DiagnoseExit.of(findings);
     }
 
     private static String read(String file, InputStream in) throws IOException {

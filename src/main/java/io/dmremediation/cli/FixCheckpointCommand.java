@@ -52,6 +52,7 @@ public final class FixCheckpointCommand implements Command {
     public String help() {
         return """
                 Usage: fix-checkpoint --task T --source S --binlog-file F --remediation-id R [options]
+                       fix-checkpoint --inspect --task T --source S --binlog-file F --remediation-id R [options]
 
                 Fixes DM's "binlog file over 4 GB" error on the syncer side (DM FAQ): in the downstream table
                 <meta-schema>.<task>_syncer_checkpoint, sets binlog_pos of the source's global row and of every
@@ -70,13 +71,25 @@ public final class FixCheckpointCommand implements Command {
                                             leave binlog_gtid; unknown (default): refuse if a real GTID set is stored
                   --check                   check everything a fix needs (credentials, table, rows, GTID) and
                                             write nothing; result "checked"
+                  --inspect                 write nothing; tell whether the rewrite of this remediation is in
+                                            place, against its backup table: result "applied" (the rows are the
+                                            backup with the fix applied), "not-applied" (the rows equal the
+                                            backup) or "unknown" (no backup, rows that match neither, no
+                                            connection). For a caller whose fix Job failed: start the task in
+                                            safe mode unless "not-applied". In the report, before = the backup's
+                                            rows in the file, after = those rows now, untouched = the others now.
 
                 Environment (credentials are never taken from arguments):
                   DOWNSTREAM_HOST, DOWNSTREAM_PORT (default 4000), DOWNSTREAM_USER, DOWNSTREAM_PASSWORD
                   DMR_REPORT_FILE           optional: also write a summary (<= 4 KiB) there, e.g. /dev/termination-log
 
-                Prints one JSON report on stdout. Exit codes: 0 fixed, already-applied or checked, 1 refused or database
-                error (nothing changed), 2 usage error.
+                Prints one JSON report on stdout; its "result" is one of fixed, already-applied, checked, refused,
+                unknown (fix), or applied, not-applied, unknown (--inspect). Exit codes:
+                  0  fixed, already-applied or checked; with --inspect: applied or not-applied
+                  1  refused: nothing was changed (including database errors before COMMIT was sent)
+                  2  usage error: nothing was done
+                  3  outcome unknown: the connection failed after COMMIT was sent (the rows may be rewritten;
+                     run --inspect), or --inspect could not tell
                 """;
     }
 
@@ -85,9 +98,14 @@ public final class FixCheckpointCommand implements Command {
         CheckpointFixRequest request;
         DownstreamSettings downstream;
         boolean checkOnly;
+        boolean inspect;
         try {
-            Args parsed = Args.parse(args, VALUED, Set.of("check"));
+            Args parsed = Args.parse(args, VALUED, Set.of("check", "inspect"));
             checkOnly = parsed.flag("check");
+            inspect = parsed.flag("inspect");
+            if (checkOnly && inspect) {
+                throw new Args.UsageException("--check and --inspect exclude each other");
+            }
             if (!parsed.positional().isEmpty()) {
                 throw new Args.UsageException("unexpected argument '" + parsed.positional().get(0) + "'");
             }
@@ -106,7 +124,8 @@ public final class FixCheckpointCommand implements Command {
             emit(report, out, err);
             return USAGE;
         }
-        CheckpointFixReport report = checkOnly ? fixer.check(downstream, request) : fixer.fix(downstream, request);
+        CheckpointFixReport report = inspect ? fixer.inspect(downstream, request)
+                : checkOnly ? fixer.check(downstream, request) : fixer.fix(downstream, request);
         emit(report, out, err);
         return report.outcome().exitCode();
     }

@@ -31,6 +31,10 @@ public final class Main {
 
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         List<Command> commands = commands();
+        if (args.size() == 1 && (args.get(0).equals("--version") || args.get(0).equals("version"))) {
+            out.println(io.dmremediation.operator.BuildInfo.current().line());
+            return Command.OK;
+        }
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
             out.print(overview(commands));
             return args.isEmpty() ? Command.USAGE : Command.OK;
@@ -59,7 +63,7 @@ public final class Main {
         for (Command c : commands) {
             b.append(String.format("  %-16s %s%n", c.name(), c.summary()));
         }
-        b.append("\nRun '<command> --help' for a command's options.\n");
+        b.append("\nRun '<command> --help' for a command's options; --version prints the build.\n");
         return b.toString();
     }
 }

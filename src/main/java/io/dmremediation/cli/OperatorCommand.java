@@ -5,6 +5,7 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import io.dmremediation.dm.DmMasterClients;
 import io.dmremediation.operator.OperatorHttp;
 import io.dmremediation.operator.OperatorRunner;
+import io.dmremediation.playbook.JobPodSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,6 +65,10 @@ public final class OperatorCommand implements Command {
                   --identity ID           this replica's name in the Lease (default: pod name / host name) [POD_NAME]
                   --http-port P           /metrics, /healthz, /readyz (default 8080) [HTTP_PORT]
                   --job-image IMAGE       image of the repair Jobs: this operator's own image [JOB_IMAGE]
+                  --job-pod-settings JSON pull secrets, resources, tolerations, nodeSelector, security contexts of
+                                          the repair Jobs (the chart's jobs.* values) [JOB_POD_SETTINGS]
+                  --worker-pod-selector S label selector of the DM-worker pods to watch
+                                          (default app.kubernetes.io/component=dm-worker) [WORKER_POD_SELECTOR]
                   --log-level L           TRACE, DEBUG, INFO, WARN, ERROR (default INFO) [LOG_LEVEL]
                   --log-format F          text or json (default text) [LOG_FORMAT]
                   (SERVER_SIDE_APPLY=false only for API servers without server-side apply)
@@ -75,7 +80,8 @@ public final class OperatorCommand implements Command {
     @Override
     public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, Set.of("namespaces", "lease-name", "lease-namespace", "identity", "http-port",
-                "job-image", "log-level", "log-format"), Set.of("no-leader-election"));
+                "job-image", "job-pod-settings", "worker-pod-selector", "log-level", "log-format"),
+                Set.of("no-leader-election"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
@@ -93,6 +99,17 @@ public final class OperatorCommand implements Command {
         String image = option(args, "job-image", "JOB_IMAGE", "");
         if (image.isBlank()) {
             throw new Args.UsageException("--job-image (or JOB_IMAGE) is required: the repair Jobs run this image");
+        }
+        JobPodSettings jobPod;
+        try {
+            jobPod = JobPodSettings.parse(option(args, "job-pod-settings", "JOB_POD_SETTINGS", ""));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        String workerPods = option(args, "worker-pod-selector", "WORKER_POD_SELECTOR",
+                OperatorRunner.Options.DM_WORKER_PODS);
+        if (!workerPods.matches("[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?(,[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?)*")) {
+            throw new Args.UsageException("--worker-pod-selector must be key=value[,key=value] (got '" + workerPods + "')");
         }
         Set<String> namespaces = new LinkedHashSet<>();
         Arrays.stream(option(args, "namespaces", "WATCH_NAMESPACES", "").split(","))
@@ -120,6 +137,8 @@ public final class OperatorCommand implements Command {
                 .withServerSideApply(!"false".equalsIgnoreCase(env.apply("SERVER_SIDE_APPLY")))
                 .withNamespaces(namespaces)
                 .withJobImage(image)
+                .withJobPod(jobPod)
+                .withWorkerPodSelector(workerPods)
                 .withRegistry(registry);
         if (leaderElection) {
             options = options.withLeaderElection(OperatorRunner.LeaderElection.of(
@@ -136,7 +155,8 @@ public final class OperatorCommand implements Command {
         }
         Thread hook = new Thread(stop::countDown, "operator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (OperatorHttp http = OperatorHttp.start(port, registry, runner::alive, runner::ready)) {
+        try (OperatorHttp http = OperatorHttp.start(port, registry, runner::refreshStatusMetrics, runner::alive,
+                runner::ready)) {
             LoggerFactory.getLogger(OperatorCommand.class).info(
                     "operator running: namespaces={} leaderElection={} http=:{} jobImage={}",
                     namespaces.isEmpty() ? "all" : namespaces, leaderElection, http.port(), image);

@@ -48,7 +48,12 @@ final class DmHttp {
         this.base = baseUri(baseUrl);
         this.where = "DM-master at " + base;
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (settings.sslContext() != null) {
+            // the CA and client certificate of the cluster; java.net.http verifies the server's host name itself
+            builder.sslContext(settings.sslContext());
+        }
+        this.client = builder
                 .connectTimeout(settings.connectTimeout())
                 // DM-master's port also carries gRPC (cmux); plain HTTP/1.1 keeps the client off h2c upgrades
                 .version(HttpClient.Version.HTTP_1_1)
@@ -129,11 +134,22 @@ final class DmHttp {
         if (has(cause, ConnectException.class)) {
             return new DmUnreachableException("cannot reach " + where + ": connection refused (" + target + ")", cause);
         }
+        if (has(cause, javax.net.ssl.SSLException.class)) {
+            return new DmUnreachableException("TLS with " + where + " failed: " + io.dmremediation.tls.TlsErrors.explain(cause, "DM-master")
+                    + " (" + target + ")", cause);
+        }
         if (has(cause, ProtocolException.class)) {
             return new DmBadReplyException(where + " answered with something that is not HTTP (" + target + ")");
         }
         if (headersSeen) {
             return new DmBadReplyException(where + " cut its reply off before the end (" + target + ")");
+        }
+        if (base.getScheme().equals("https")) {
+            // TLS 1.3 finishes the client's side of the handshake before the server checks the client certificate:
+            // a refused certificate reaches the client as a closed connection, not as a handshake error
+            return new DmUnreachableException(where + " closed the connection without answering (" + target
+                    + "); over TLS that is how DM-master refuses a missing or untrusted client certificate "
+                    + "(tls.crt and tls.key of the TLS Secret)", cause);
         }
         return new DmUnreachableException(where + " closed the connection without answering (" + target + ")", cause);
     }

@@ -43,6 +43,24 @@ public interface DmMaster {
     /** dmctl's {@code start-task} with this YAML; {@link DmErrorReplyException#isTaskAlreadyExists()} tells 46014. */
     void startTask(String taskYaml);
 
+    /**
+     * Whether DM-master holds the task, from GetCfg: its config means present, DM's own "task not found"
+     * ({@code pingcap/tiflow:dm/master/server.go:2511-2514@v8.5.4}, same text since v5.3) means absent. A task
+     * missing from a status list proves nothing (an empty {@code sources} list passes), so a stop is confirmed only
+     * by this answer. Anything else is thrown, never read as absent.
+     */
+    default TaskPresence taskPresence(String task) {
+        try {
+            taskConfig(task);
+            return TaskPresence.PRESENT;
+        } catch (DmErrorReplyException e) {
+            if (e.isTaskNotFound()) {
+                return TaskPresence.ABSENT;
+            }
+            throw e;
+        }
+    }
+
     void pauseTask(String task);
 
     void resumeTask(String task);

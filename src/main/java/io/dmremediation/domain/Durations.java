@@ -8,6 +8,8 @@ public final class Durations {
 
     /** The schema pattern; {@link #parse} accepts exactly these strings. */
     public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
+    /** Longest duration string the schema takes: bounds the CEL rules' cost, and no real duration is longer. */
+    public static final int MAX_LENGTH = 32;
     /** DM task names as DM accepts them in practice, kept to what is safe in a label, a Secret key and SQL. */
     public static final String TASK_NAME = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
 
@@ -17,26 +19,36 @@ public final class Durations {
     private Durations() {
     }
 
+    /** The longest duration any setting accepts (~10 years). */
+    public static final Duration LONGEST = Duration.ofDays(3650);
+
     /** Parses a duration; throws {@link IllegalArgumentException} with the reason for anything else. */
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration like 30s, 2m, 1h30m or 500ms");
         }
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + MAX_LENGTH + " characters");
+        }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(text);
-        while (m.find()) {
-            long n;
-            try {
-                n = Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                });
             }
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        }
+        // a schema-valid duration can still overflow an instant it is added to; no setting needs a decade
+        if (total.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + format(LONGEST)
+                    + "; no setting needs that");
         }
         return total;
     }

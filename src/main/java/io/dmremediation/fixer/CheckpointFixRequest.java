@@ -1,5 +1,6 @@
 package io.dmremediation.fixer;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -45,5 +46,10 @@ public record CheckpointFixRequest(
 
     public boolean backupTableShortened() {
         return Identifiers.backupTableShortened(task, remediationId);
+    }
+
+    /** The rows as the fix leaves them: those in the affected file at the target position, the others as they are. */
+    public List<CheckpointRow> afterFix(List<CheckpointRow> rows) {
+        return rows.stream().map(r -> binlogFile.matches(r.binlogName()) ? r.withBinlogPos(position) : r).toList();
     }
 }

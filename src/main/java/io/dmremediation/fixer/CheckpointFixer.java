@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,9 @@ import java.util.Set;
  * <p>Order of work: validate (done by {@link CheckpointFixRequest}) → check the table, the rows, the global row and
  * GTID (refuse, changing nothing) → back up the rows (once per remediation) → one transaction that locks the rows,
  * checks them against the backup, updates, reads back and commits. A re-run of the same remediation finds the
- * backup and the rows at the target and reports {@code already-applied} without writing.
+ * backup and the rows at the target and reports {@code already-applied} without writing. When the connection fails
+ * after COMMIT was sent the report is {@code unknown} (the server may have committed); {@link #inspect} then tells,
+ * against the backup, whether the rewrite is in place.
  *
  * <p>DM reads checkpoints only when a subtask is created, so the caller must have stopped the task (stop-task) before
  * and re-create it after; the fixer cannot see DM, but refuses when rows change under it.
@@ -33,6 +34,34 @@ public final class CheckpointFixer {
      */
     public CheckpointFixReport check(DownstreamSettings downstream, CheckpointFixRequest request) {
         return run(downstream, request, true);
+    }
+
+    /**
+     * Tells, writing nothing, whether the rewrite of this remediation is in place, by comparing the source's rows with
+     * its backup ({@link CheckpointInspector}); a failed connection is an {@code unknown} report.
+     */
+    public CheckpointFixReport inspect(DownstreamSettings downstream, CheckpointFixRequest request) {
+        Connection connection;
+        try {
+            connection = downstream.connect();
+        } catch (SQLException e) {
+            return CheckpointInspector.unknown(request, "cannot connect to the downstream at " + downstream.address()
+                    + ": " + SqlErrors.describe(e));
+        }
+        try {
+            return inspect(connection, request);
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // read-only session: nothing to finish
+            }
+        }
+    }
+
+    /** {@link #inspect(DownstreamSettings, CheckpointFixRequest)} over an open connection (left open). */
+    public CheckpointFixReport inspect(Connection connection, CheckpointFixRequest request) {
+        return new CheckpointInspector(connection, request).inspect();
     }
 
     /** Connects with the settings and fixes; connection failures become a refused report. */
@@ -86,14 +115,17 @@ public final class CheckpointFixer {
         } catch (SQLException | RuntimeException e) {
             String what = e instanceof SQLException sql ? "database error: " + SqlErrors.describe(sql)
                     : "internal error: " + e;
-            String rows = run.committing
-                    // the server may have committed before the connection failed: a re-run of this remediation
-                    // tells which (already-applied, or it applies the fix against the same backup)
-                    ? "; the commit's outcome is unknown: run the same remediation again to find out"
-                    : "; the checkpoint rows were not changed";
-            return run.report(FixOutcome.REFUSED, what
-                    + (run.backupCreated ? "; the backup " + request.backupTable() + " was created and is kept" : "")
-                    + rows);
+            String backup = run.backupCreated ? "; the backup " + request.backupTable() + " was created and is kept"
+                    : "";
+            if (run.committing) {
+                // any failure of the COMMIT itself leaves its outcome open (the connection lost with the server's
+                // answer; TiDB can also answer "result undetermined"): not a refusal, since the rows may already be
+                // rewound; --inspect compares them with the backup and tells which
+                return run.report(FixOutcome.UNKNOWN, what + backup + "; the connection failed after COMMIT was"
+                        + " sent, so whether the checkpoint rows were rewritten is unknown: run fix-checkpoint"
+                        + " --inspect with the same arguments to find out");
+            }
+            return run.report(FixOutcome.REFUSED, what + backup + "; the checkpoint rows were not changed");
         }
     }
 
@@ -144,7 +176,7 @@ public final class CheckpointFixer {
                 // a first look without locks, so that a refusal happens before the backup is taken
                 split(checkedRows(store.rows(schema, table, request.source(), false)));
                 if (checkOnly) {
-                    after = rewritten(before);
+                    after = request.afterFix(before);
                     return report(FixOutcome.CHECKED, "check passed: " + before.size() + " checkpoint rows of source '"
                             + request.source() + "' in " + request.binlogFile().plain() + " would be set to position "
                             + request.position() + "; " + untouched.size() + " rows in other files would stay;"
@@ -175,9 +207,9 @@ public final class CheckpointFixer {
                         + " but holds no rows for source '" + request.source() + "'; a human must look; nothing was"
                         + " changed");
             }
-            Map<String, CheckpointRow> current = byKey(locked);
-            Map<String, CheckpointRow> original = byKey(backup);
-            Map<String, CheckpointRow> target = byKey(rewritten(backup));
+            Map<String, CheckpointRow> current = CheckpointRow.byKey(locked);
+            Map<String, CheckpointRow> original = CheckpointRow.byKey(backup);
+            Map<String, CheckpointRow> target = CheckpointRow.byKey(request.afterFix(backup));
 
             if (current.equals(target)) {
                 connection.rollback();
@@ -205,8 +237,8 @@ public final class CheckpointFixer {
             }
 
             List<CheckpointRow> readBack = store.rows(schema, table, request.source(), false);
-            Map<String, CheckpointRow> expected = byKey(rewritten(locked));
-            if (!byKey(readBack).equals(expected)) {
+            Map<String, CheckpointRow> expected = CheckpointRow.byKey(request.afterFix(locked));
+            if (!CheckpointRow.byKey(readBack).equals(expected)) {
                 throw new FixRefusedException("refused: the rows did not read back as intended after the update;"
                         + " rolled back, nothing was changed");
             }
@@ -220,13 +252,6 @@ public final class CheckpointFixer {
                     + " rows in other files untouched; backup " + schema + "." + backupTable
                     + (backupCreated ? " (created now)" : " (from an earlier run of this remediation)")
                     + shortenedNote() + ". Start the task with safe-mode: true.");
-        }
-
-        /** The rows as they will be after the fix: those in the affected file at the target position. */
-        private List<CheckpointRow> rewritten(List<CheckpointRow> rows) {
-            return rows.stream()
-                    .map(r -> request.binlogFile().matches(r.binlogName()) ? r.withBinlogPos(request.position()) : r)
-                    .toList();
         }
 
         /** Refuses rows the fixer does not understand; returns them unchanged. */
@@ -305,9 +330,10 @@ public final class CheckpointFixer {
         }
 
         CheckpointFixReport report(FixOutcome outcome, String message) {
+            boolean known = outcome != FixOutcome.REFUSED && outcome != FixOutcome.UNKNOWN;
             return new CheckpointFixReport(outcome, schema, table, request.source(), request.binlogFile().asGiven(),
-                    request.position(), backupTable, backupCreated, before, outcome == FixOutcome.REFUSED
-                    ? List.of() : after, untouched, message);
+                    request.position(), backupTable, backupCreated, before, known ? after : List.of(), untouched,
+                    message);
         }
 
         private void rollbackQuietly() {
@@ -326,14 +352,6 @@ public final class CheckpointFixer {
             } catch (SQLException e) {
                 // nothing left to protect: the transaction has been committed or rolled back
             }
-        }
-
-        private static Map<String, CheckpointRow> byKey(List<CheckpointRow> rows) {
-            Map<String, CheckpointRow> m = new LinkedHashMap<>();
-            for (CheckpointRow row : rows) {
-                m.put(row.key(), row);
-            }
-            return m;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.dmremediation.fixer;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,15 @@ public record CheckpointRow(
     /** Identity inside one source: (cp_schema, cp_table), the unique key minus id. */
     public String key() {
         return cpSchema + "\u0000" + cpTable;
+    }
+
+    /** The rows by {@link #key()}: two sets of one source's rows are the same state when these maps are equal. */
+    static Map<String, CheckpointRow> byKey(List<CheckpointRow> rows) {
+        Map<String, CheckpointRow> m = new LinkedHashMap<>();
+        for (CheckpointRow row : rows) {
+            m.put(row.key(), row);
+        }
+        return m;
     }
 
     public CheckpointRow withBinlogPos(long pos) {

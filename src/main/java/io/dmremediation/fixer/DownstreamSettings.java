@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * {@link #toString()} never shows the password.
  */
 public record DownstreamSettings(String host, int port, String user, String password, Duration connectTimeout,
-                                 Duration socketTimeout) {
+                                 Duration socketTimeout, DownstreamTls tls) {
 
     public static final String HOST_VAR = "DOWNSTREAM_HOST";
     public static final String PORT_VAR = "DOWNSTREAM_PORT";
@@ -27,7 +28,13 @@ public record DownstreamSettings(String host, int port, String user, String pass
     // a host name or IPv4 address, or an IPv6 address in brackets: nothing that could add URL parameters
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}]");
 
+    public DownstreamSettings(String host, int port, String user, String password, Duration connectTimeout,
+                              Duration socketTimeout) {
+        this(host, port, user, password, connectTimeout, socketTimeout, DownstreamTls.NONE);
+    }
+
     public DownstreamSettings {
+        tls = tls == null ? DownstreamTls.NONE : tls;
         if (host == null || !HOST.matcher(host).matches()) {
             throw new InvalidFixRequestException(HOST_VAR + " is not a host name or IP address");
         }
@@ -65,11 +72,16 @@ public record DownstreamSettings(String host, int port, String user, String pass
         }
         String user = env.get(USER_VAR).filter(s -> !s.isEmpty()).orElseThrow(() -> missing(USER_VAR));
         String password = env.get(PASSWORD_VAR).orElseThrow(() -> missing(PASSWORD_VAR));
-        return new DownstreamSettings(host, port, user, password, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
+        return new DownstreamSettings(host, port, user, password, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT,
+                DownstreamTls.fromEnvironment(env));
     }
 
     public DownstreamSettings withTimeouts(Duration connect, Duration socket) {
-        return new DownstreamSettings(host, port, user, password, connect, socket);
+        return new DownstreamSettings(host, port, user, password, connect, socket, tls);
+    }
+
+    public DownstreamSettings withTls(DownstreamTls t) {
+        return new DownstreamSettings(host, port, user, password, connectTimeout, socketTimeout, t);
     }
 
     /** Opens a Connector/J connection with connect and socket timeouts; user and password go in properties, never the URL. */
@@ -83,7 +95,17 @@ public record DownstreamSettings(String host, int port, String user, String pass
         props.setProperty("autoReconnect", "false");
         props.setProperty("allowMultiQueries", "false");
         props.setProperty("allowLoadLocalInfile", "false");
-        return DriverManager.getConnection("jdbc:mysql://" + host + ":" + port + "/", props);
+        try (DownstreamTls.Files2 written = new DownstreamTls.Files2()) {
+            tls.apply(props, Path.of(System.getProperty("java.io.tmpdir")), written);
+            return DriverManager.getConnection("jdbc:mysql://" + host + ":" + port + "/", props);
+        } catch (SQLException e) {
+            if (tls.required() && io.dmremediation.tls.TlsErrors.isTls(e)) {
+                // the driver's "Communications link failure" hides which certificate is wrong
+                throw new SQLException("TLS with the downstream at " + address() + " failed: "
+                        + io.dmremediation.tls.TlsErrors.explain(e, "the downstream"), e.getSQLState(), e.getErrorCode(), e);
+            }
+            throw e;
+        }
     }
 
     /** Host and port only, for messages. */
@@ -93,7 +115,7 @@ public record DownstreamSettings(String host, int port, String user, String pass
 
     @Override
     public String toString() {
-        return "DownstreamSettings[" + address() + ", user=" + user + ", password=<redacted>]";
+        return "DownstreamSettings[" + address() + ", user=" + user + ", password=<redacted>, " + tls + "]";
     }
 
     private static InvalidFixRequestException missing(String variable) {

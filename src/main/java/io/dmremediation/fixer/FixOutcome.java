@@ -9,7 +9,20 @@ public enum FixOutcome {
     /** A check-only run found everything a fix needs; nothing written. */
     CHECKED("checked"),
     /** Nothing was changed: unexpected state, invalid input or an error. */
-    REFUSED("refused");
+    REFUSED("refused"),
+    /**
+     * Whether the state was changed is not known: the connection was lost after COMMIT was sent, or an inspection
+     * could not tell (no backup, rows that match neither the backup nor the fix, no connection). The caller must
+     * assume the rewrite may be in place.
+     */
+    UNKNOWN("unknown"),
+    /** An inspection found the rewrite in place: the rows are where the fix leaves them relative to the backup. */
+    APPLIED("applied"),
+    /** An inspection found the rows as the backup holds them: the rewrite is not in place. */
+    NOT_APPLIED("not-applied");
+
+    /** Exit code of a run whose outcome is {@link #UNKNOWN}. */
+    public static final int EXIT_UNKNOWN = 3;
 
     private final String wire;
 
@@ -21,8 +34,15 @@ public enum FixOutcome {
         return wire;
     }
 
-    /** The command's exit code: 0 when the state is where it should be, 1 otherwise. */
+    /**
+     * The command's exit code: 0 when the state is known and where it should be (or, for an inspection, known),
+     * 1 refused with nothing changed, 3 unknown. (2 is the commands' usage error.)
+     */
     public int exitCode() {
-        return this == REFUSED ? 1 : 0;
+        return switch (this) {
+            case REFUSED -> 1;
+            case UNKNOWN -> EXIT_UNKNOWN;
+            default -> 0;
+        };
     }
 }

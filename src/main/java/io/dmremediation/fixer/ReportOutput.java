@@ -4,7 +4,7 @@ import java.io.PrintStream;
 
 /**
  * How the fixer commands hand a report over: the JSON on stdout (the Job log is the full record), the message on
- * stderr when refused, and the compact summary in {@code DMR_REPORT_FILE} when set.
+ * stderr when refused or unknown, and the compact summary in {@code DMR_REPORT_FILE} when set.
  */
 public final class ReportOutput {
 
@@ -14,7 +14,7 @@ public final class ReportOutput {
     public static void emit(FixReport report, Environment env, String command, PrintStream out, PrintStream err) {
         out.println(report.toJson());
         out.flush();
-        if (report.outcome() == FixOutcome.REFUSED) {
+        if (report.outcome() == FixOutcome.REFUSED || report.outcome() == FixOutcome.UNKNOWN) {
             err.println(command + ": " + oneLine(report.message()));
         }
         ReportFile.writeIfRequested(env, report)

@@ -14,6 +14,7 @@ final class Conditions {
     static final String DEGRADED = "Degraded";
     static final String ESCALATED = "Escalated";
     static final String PAUSED = "Paused";
+    static final String TASK_LEFT_STOPPED = "TaskLeftStopped";
 
     private Conditions() {
     }
@@ -53,7 +54,8 @@ final class Conditions {
             case DEGRADED -> 2;
             case ESCALATED -> 3;
             case PAUSED -> 4;
-            default -> 5;
+            case TASK_LEFT_STOPPED -> 5;
+            default -> 6;
         };
     }
 }

@@ -43,15 +43,20 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
 
     public static final String NAME = "dmremediation";
     private static final Logger LOG = LoggerFactory.getLogger(DMRemediationReconciler.class);
-    /** How long a deleted resource waits for its stopped tasks to be started again before letting go. */
-    static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(10);
 
     private final OperatorServices services;
+    private final String workerPodSelector;
     private volatile IndexedResourceCache<DMRemediation> primaryCache;
     private volatile InformerEventSource<Pod, DMRemediation> podSource;
 
     DMRemediationReconciler(OperatorServices services) {
+        this(services, OperatorRunner.Options.DM_WORKER_PODS);
+    }
+
+    /** @param workerPodSelector label selector of the pods the informer watches: the DM-worker pods, nothing else */
+    DMRemediationReconciler(OperatorServices services, String workerPodSelector) {
         this.services = services;
+        this.workerPodSelector = workerPodSelector;
     }
 
     @Override
@@ -59,6 +64,8 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         primaryCache = context.getPrimaryCache();
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, DMRemediation.class)
                 .withName("dm-worker-pods")
+                // least privilege in practice: the informer lists and watches DM-worker pods, never every pod
+                .withLabelSelector(workerPodSelector)
                 .withSecondaryToPrimaryMapper(this::resourcesSelecting)
                 // Without this JOSDK keeps its own pod -> resource index and runs resourcesSelecting for it on every
                 // pod update, the ones the filter drops too: each would mark the resource changed (a fresh poll
@@ -99,41 +106,34 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         return control;
     }
 
+    /**
+     * The finalizer goes only when no task this resource's remediations stopped is left stopped: a remediation in
+     * flight is wound down first (see {@link RemediationCycle#windDown()}).
+     */
     private DeleteControl letGo(DMRemediation cached) {
         DMRemediation resource = services.statusWriter().fresh(cached);
-        if (resource == null || resource.getStatus() == null || resource.getStatus().active == null) {
+        if (resource == null || resource.getStatus() == null
+                || resource.getStatus().active == null && (resource.getStatus().leftStopped == null
+                || resource.getStatus().leftStopped.isEmpty()) && (resource.getStatus().staleConfigSecrets == null
+                || resource.getStatus().staleConfigSecrets.isEmpty())) {
             return DeleteControl.defaultDelete();
         }
-        var active = resource.getStatus().active;
-        if (!SpecValidator.validate(resource.getSpec()).isEmpty()) {
-            LOG.error("{}/{} deleted mid-remediation with an invalid spec: cannot reach DM to restart task {}; "
-                    + "start it by hand from Secret {}", resource.getMetadata().getNamespace(),
-                    resource.getMetadata().getName(), active.task, ConfigVault.secretName(active.id));
+        String uid = resource.getMetadata().getUid();
+        String clusterKey = resource.getStatus().active == null ? null : resource.getStatus().active.clusterKey;
+        if (new RemediationCycle(services, resource, peers()).windDown()) {
+            if (clusterKey != null) {
+                services.slots().release(clusterKey, uid);
+            }
+            LOG.info("{}/{} deleted: nothing it stopped is left stopped; letting go",
+                    resource.getMetadata().getNamespace(), resource.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
-        ClusterTarget target = ClusterTarget.of(resource);
-        Playbook playbook = services.playbooks().of(active.playbook);
-        PlaybookContext ctx = services.playbookContext(resource, target,
-                services.connections().get(target.masterUrl()), SpecSettings.settings(resource.getSpec()));
-        try {
-            if (playbook.abandon(active, ctx)) {
-                services.slots().release(target.key(), resource.getMetadata().getUid());
-                LOG.info("remediation {} abandoned: {}/{} was deleted; tasks it had stopped were started again",
-                        active.id, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-                return DeleteControl.defaultDelete();
-            }
-        } catch (RuntimeException e) {
-            String deleted = resource.getMetadata().getDeletionTimestamp();
-            if (deleted != null && Instant.parse(deleted).plus(CLEANUP_GIVE_UP).isBefore(services.clock().instant())) {
-                LOG.error("giving up restarting the tasks of deleted {}/{} after {}: {}; start task {} by hand",
-                        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), CLEANUP_GIVE_UP,
-                        e.getMessage(), active.task);
-                return DeleteControl.defaultDelete();
-            }
-            LOG.warn("deleted {}/{}: could not restart its stopped tasks yet: {}",
-                    resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
-        }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5).toMillis());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1).toMillis());
+    }
+
+    /** Every DMRemediation in the informer's cache (empty before the controller starts, and on a standby replica). */
+    java.util.Collection<DMRemediation> cachedResources() {
+        return peers();
     }
 
     private List<DMRemediation> peers() {

@@ -8,6 +8,12 @@ public enum EventReason {
     RemediationSucceeded("Normal"),
     RemediationFailed("Warning"),
     RemediationAborted("Normal"),
+    /** A task the operator stopped could not be started again: a person must, from the saved config. */
+    TaskLeftStopped("Warning"),
+    /** A task left stopped is held by DM-master again. */
+    TaskRunningAgain("Normal"),
+    /** The resource is being deleted with a remediation in flight: it is brought to a safe end first. */
+    WindingDown("Normal"),
     Escalated("Warning"),
     RetryRequested("Normal"),
     DryRun("Normal"),

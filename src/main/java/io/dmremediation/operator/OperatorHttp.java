@@ -24,14 +24,26 @@ public final class OperatorHttp implements AutoCloseable {
 
     public static OperatorHttp start(int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
                                      BooleanSupplier ready) throws IOException {
+        return start(port, registry, () -> { }, alive, ready);
+    }
+
+    /** As above; {@code beforeScrape} runs before each {@code /metrics} answer (it recounts the state gauges). */
+    public static OperatorHttp start(int port, PrometheusMeterRegistry registry, Runnable beforeScrape,
+                                     BooleanSupplier alive, BooleanSupplier ready) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "operator-http");
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        server.createContext("/metrics", ex -> {
+            try {
+                beforeScrape.run();
+            } catch (RuntimeException e) {
+                // stale state gauges are better than no metrics at all
+            }
+            reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
         server.createContext("/healthz", ex -> probe(ex, alive));
         server.createContext("/readyz", ex -> probe(ex, ready));
         server.start();

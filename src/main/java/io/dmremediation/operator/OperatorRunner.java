@@ -1,7 +1,9 @@
 package io.dmremediation.operator;
 
 import io.dmremediation.dm.DmMaster;
+import io.dmremediation.playbook.JobPodSettings;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.dmremediation.playbook.EngineTiming;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -22,12 +24,14 @@ public final class OperatorRunner implements AutoCloseable {
     private final Operator operator;
     private final OperatorServices services;
     private final java.util.concurrent.atomic.AtomicBoolean closing;
+    private final StatusGauges gauges;
 
     private OperatorRunner(Operator operator, OperatorServices services,
-                           java.util.concurrent.atomic.AtomicBoolean closing) {
+                           java.util.concurrent.atomic.AtomicBoolean closing, StatusGauges gauges) {
         this.operator = operator;
         this.services = services;
         this.closing = closing;
+        this.gauges = gauges;
     }
 
     /**
@@ -41,56 +45,87 @@ public final class OperatorRunner implements AutoCloseable {
     public record Options(KubernetesClient client, Set<String> namespaces, LeaderElection leaderElection,
                           Function<String, DmMaster> dmFactory, Function<String, String> addressRewrite, Clock clock,
                           String jobImage, MeterRegistry registry, boolean useServerSideApply,
-                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate) {
+                          Duration snapshotMaxAge, int reconcileThreads, StepGate stepGate, JobPodSettings jobPod,
+                          String workerPodSelector,
+                          java.util.function.BiFunction<String, javax.net.ssl.SSLContext, DmMaster> tlsDmFactory,
+                          EngineTiming timing) {
+
+        /** TiDB Operator's label on every dm-worker pod (dm-on-k8s §2.1): the pod informer watches only these. */
+        public static final String DM_WORKER_PODS = "app.kubernetes.io/component=dm-worker";
 
         public static Options defaults(KubernetesClient client, Function<String, DmMaster> dmFactory) {
             return new Options(client, Set.of(), null, dmFactory, Function.identity(), Clock.systemUTC(),
-                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE);
+                    "dm-remediation-operator:latest", new SimpleMeterRegistry(), true, Duration.ofMillis(500), 10, StepGate.NONE,
+                    JobPodSettings.DEFAULTS, DM_WORKER_PODS, (url, ctx) -> io.dmremediation.dm.DmMasterClients.connect(url,
+                            io.dmremediation.dm.DmHttpSettings.DEFAULTS.withSslContext(ctx)), EngineTiming.DEFAULT);
         }
 
         public Options withLeaderElection(LeaderElection le) {
             return new Options(client, namespaces, le, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withAddressRewrite(Function<String, String> rewrite) {
             return new Options(client, namespaces, leaderElection, dmFactory, rewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withServerSideApply(boolean ssa) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    ssa, snapshotMaxAge, reconcileThreads, stepGate);
+                    ssa, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withRegistry(MeterRegistry r) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, r,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withNamespaces(Set<String> ns) {
             return new Options(client, ns, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withJobImage(String image) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, image, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withClock(Clock c) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, c, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
 
         public Options withStepGate(StepGate gate) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate);
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, gate, jobPod, workerPodSelector, tlsDmFactory, timing);
+        }
+
+        public Options withJobPod(JobPodSettings settings) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, settings, workerPodSelector, tlsDmFactory, timing);
+        }
+
+        public Options withWorkerPodSelector(String selector) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, selector, tlsDmFactory, timing);
+        }
+
+        /** DM-master clients over TLS: URL and the SSLContext of the cluster's TLS Secret. */
+        public Options withTlsDmFactory(java.util.function.BiFunction<String, javax.net.ssl.SSLContext, DmMaster> f) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector, f,
+                    timing);
+        }
+
+        public Options withTiming(EngineTiming t) {
+            return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
+                    useServerSideApply, snapshotMaxAge, reconcileThreads, stepGate, jobPod, workerPodSelector,
+                    tlsDmFactory, t);
         }
 
         public Options withReconcileThreads(int threads) {
             return new Options(client, namespaces, leaderElection, dmFactory, addressRewrite, clock, jobImage, registry,
-                    useServerSideApply, snapshotMaxAge, threads, stepGate);
+                    useServerSideApply, snapshotMaxAge, threads, stepGate, jobPod, workerPodSelector, tlsDmFactory, timing);
         }
     }
 
@@ -113,9 +148,12 @@ public final class OperatorRunner implements AutoCloseable {
     public static OperatorRunner start(Options o) {
         OperatorMetrics metrics = new OperatorMetrics(o.registry());
         OperatorServices services = new OperatorServices(o.client(), o.clock(),
-                new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics), o.addressRewrite()),
+                new DmConnections(url -> new MeteredDmMaster(o.dmFactory().apply(url), metrics),
+                        (url, ctx) -> new MeteredDmMaster(o.tlsDmFactory().apply(url, ctx), metrics), o.addressRewrite(),
+                        new MasterTls(o.client(), o.clock())),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
-                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate());
+                new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(), o.jobPod(),
+                PlaybookEdges.kubernetes(o.client()), o.timing());
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())
@@ -139,7 +177,9 @@ public final class OperatorRunner implements AutoCloseable {
                         le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(), callbacks, false));
             }
         });
-        operator.register(new DMRemediationReconciler(services), cfg -> {
+        DMRemediationReconciler reconciler = new DMRemediationReconciler(services, o.workerPodSelector());
+        StatusGauges gauges = new StatusGauges(o.registry(), reconciler::cachedResources);
+        operator.register(reconciler, cfg -> {
             if (o.namespaces() == null || o.namespaces().isEmpty()) {
                 cfg.watchingAllNamespaces();
             } else {
@@ -147,11 +187,16 @@ public final class OperatorRunner implements AutoCloseable {
             }
         });
         operator.start();
-        return new OperatorRunner(operator, services, closing);
+        return new OperatorRunner(operator, services, closing, gauges);
     }
 
     public MeterRegistry registry() {
         return services.metrics().registry();
+    }
+
+    /** Recounts the state gauges (dmr_tasks, dmr_tasks_escalated, …) from the cached resources; run before a scrape. */
+    public void refreshStatusMetrics() {
+        gauges.refresh();
     }
 
     /** True when this process leads (or runs without leader election) and its informers are in sync. */

@@ -7,6 +7,7 @@ import io.dmremediation.api.SyncerOverflowPolicy;
 import io.dmremediation.diagnosis.ErrorClass;
 import io.dmremediation.diagnosis.Remedy;
 import io.dmremediation.domain.Durations;
+import io.dmremediation.playbook.JobPodSettings;
 import io.dmremediation.playbook.RemediationSettings;
 import io.dmremediation.policy.BackoffPolicy;
 import io.dmremediation.policy.ClassPolicy;
@@ -52,7 +53,7 @@ final class SpecSettings {
                 Durations.parseOr(spec.verifyTimeout, d.verifyTimeout()));
     }
 
-    static RemediationSettings remediation(DMRemediationSpec spec, String jobImage) {
+    static RemediationSettings remediation(DMRemediationSpec spec, String jobImage, JobPodSettings jobPod) {
         var relay = spec.relay;
         var jobs = spec.jobs;
         boolean restoreSafeMode = spec.policies == null || spec.policies.syncerBinlogOverflow == null
@@ -67,7 +68,7 @@ final class SpecSettings {
                 jobImage,
                 Durations.parseOr(jobs == null ? null : jobs.deadline, Duration.ofMinutes(10)),
                 Durations.parseOr(jobs == null ? null : jobs.ttlAfterFinished, Duration.ofHours(24)),
-                restoreSafeMode);
+                restoreSafeMode, jobPod);
     }
 
     private static ClassPolicy connection(ConnectionPolicy c, ClassPolicy d) {

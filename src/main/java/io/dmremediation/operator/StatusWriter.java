@@ -24,6 +24,8 @@ final class StatusWriter {
     }
 
     DMRemediation write(DMRemediation r, DMRemediationStatus status) {
+        // derived here, on the one write path, so the count is right whatever the cycle changed
+        status.escalatedTasks = (int) status.tasks.stream().filter(t -> Boolean.TRUE.equals(t.escalated)).count();
         r.setStatus(status);
         return sent(r, () -> client.resources(DMRemediation.class).inNamespace(r.getMetadata().getNamespace())
                 .resource(r).updateStatus());

@@ -19,7 +19,7 @@ import java.util.Optional;
  * tasks it holds run again; it is owned by the DMRemediation so nothing outlives the resource. A saved config is
  * never overwritten: the first copy is the config the task had before the operator touched it.
  */
-public final class ConfigVault {
+public final class ConfigVault implements SavedConfigs {
 
     public static final String FINALIZER = "dmremediation.io/saved-config";
     public static final String LABEL_REMEDIATION = "dmremediation.io/remediation-id";
@@ -38,6 +38,7 @@ public final class ConfigVault {
     }
 
     /** Saves the task's config unless a copy is already saved; returns the Secret's name. */
+    @Override
     public String save(ActiveRemediation a, String task, String yaml) {
         String name = secretName(a.id);
         String key = key(task);
@@ -77,6 +78,7 @@ public final class ConfigVault {
     }
 
     /** The saved config, or empty when none was saved for the task. */
+    @Override
     public Optional<String> load(ActiveRemediation a, String task) {
         Secret secret = secrets().withName(secretName(a.id)).get();
         if (secret == null || secret.getData() == null) {
@@ -87,14 +89,16 @@ public final class ConfigVault {
                 : Optional.of(new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8));
     }
 
+    @Override
     public boolean has(ActiveRemediation a, String task) {
         Secret secret = secrets().withName(secretName(a.id)).get();
         return secret != null && secret.getData() != null && secret.getData().containsKey(key(task));
     }
 
     /** The remediation is over: lift the finalizer and delete the Secret. */
-    public void release(ActiveRemediation a) {
-        String name = secretName(a.id);
+    @Override
+    public void release(String remediationId) {
+        String name = secretName(remediationId);
         Secret secret = secrets().withName(name).get();
         if (secret == null) {
             return;
@@ -111,8 +115,13 @@ public final class ConfigVault {
         secrets().withName(name).delete();
     }
 
+    /** The remediation id a saved-config Secret's name carries. */
+    public static String remediationIdOf(String secretName) {
+        return secretName.startsWith("dmr-config-") ? secretName.substring("dmr-config-".length()) : secretName;
+    }
+
     /** Secret keys allow only [-._a-zA-Z0-9]; base64url keeps any DM task name within that. */
-    static String key(String task) {
+    public static String key(String task) {
         return "task-" + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(task.getBytes(StandardCharsets.UTF_8)) + ".yaml";
     }

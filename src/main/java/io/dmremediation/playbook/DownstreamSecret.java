@@ -1,5 +1,6 @@
 package io.dmremediation.playbook;
 
+import io.dmremediation.domain.MasterAddress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * put it back into a task config: DM-master returns task configs with the downstream password masked as
  * {@code ******} (its GetCfg does so on purpose), and a task started from that would be refused by the downstream.
  */
-public final class DownstreamSecret {
+public final class DownstreamSecret implements DownstreamCredentials {
 
     private final KubernetesClient client;
     private final String namespace;
@@ -22,6 +23,7 @@ public final class DownstreamSecret {
     }
 
     /** Why the Secret cannot be used, or empty when it has a password. */
+    @Override
     public Optional<String> problem(String name) {
         if (name == null) {
             return Optional.of("spec.downstream.secretRef is not set: DM-master hides the downstream password in the "
@@ -38,6 +40,33 @@ public final class DownstreamSecret {
         return Optional.empty();
     }
 
+    /** The Secret key that lists the DM-master addresses the password may be sent to (start-task carries it). */
+    public static final String ALLOWED_MASTERS = "dm-master-addresses";
+
+    /**
+     * Why the password must not go to {@code masterUrl}, or empty when the Secret lists that address (normalised:
+     * scheme, host, port; comma- or whitespace-separated) under {@link #ALLOWED_MASTERS}. A start-task sends the
+     * password to DM-master, and spec.cluster.masterAddress may name any host: whoever may edit a DMRemediation must
+     * not be able to send the namespace's database password to a host of their choice.
+     */
+    @Override
+    public Optional<String> masterNotAllowed(String name, String masterUrl) {
+        String wanted = MasterAddress.normalize(masterUrl, namespace).orElse(masterUrl);
+        Secret s = name == null ? null : client.secrets().inNamespace(namespace).withName(name).get();
+        Optional<String> list = s == null ? Optional.empty() : value(s, ALLOWED_MASTERS);
+        if (list.isPresent()) {
+            for (String entry : list.get().split("[,\\s]+")) {
+                if (!entry.isBlank() && wanted.equals(MasterAddress.normalize(entry, namespace).orElse(null))) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of("spec.cluster.masterAddress " + masterUrl + " is not listed under the key "
+                + ALLOWED_MASTERS + " of the downstream Secret " + namespace + "/" + name + ": the operator sends "
+                + "the downstream password to DM-master in start-task only to addresses the Secret allows");
+    }
+
+    @Override
     public Optional<String> password(String name) {
         Secret s = client.secrets().inNamespace(namespace).withName(name).get();
         return s == null ? Optional.empty() : value(s, "password");

@@ -59,66 +59,101 @@ public final class FixRelayMetaPlaybook implements Playbook {
     static final String SYNCER_TOO = "syncerCheckpointsToo";
     static final String ROUND = "relay";
 
+    static final String RECOVER_VERIFY = "RecoverVerify";
+
+    private final StepTable steps = StepTable.builder()
+            .step(PREPARE, Phase.BEFORE_STOP, this::prepare, SAVE_CONFIGS)
+            .step(SAVE_CONFIGS, Phase.BEFORE_STOP, (a, ctx) -> TaskLifecycle.saveConfigs(a, ctx, tasks(a)), STOP_TASKS)
+            .step(STOP_TASKS, Phase.STOPPED, this::stopTasks, DISABLE_RELAY, RECOVER_RELAY)
+            .step(DISABLE_RELAY, Phase.STOPPED, (a, ctx) -> {
+                ctx.dm().disableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                Facts.mark(a, "relayDisabled");
+                return StepResult.done("relay of " + a.source + " disabled on " + Facts.get(a, WORKER).get());
+            }, VERIFY_STOPPED, RECOVER_RELAY)
+            .step(VERIFY_STOPPED, Phase.STOPPED, this::verifyStopped, RUN_JOB, RECOVER_RELAY)
+            .step(RUN_JOB, Phase.STOPPED, this::runJob, WAIT_JOB, RECOVER_RELAY)
+            .step(WAIT_JOB, Phase.STOPPED, this::awaitJob, RESTART_WORKER, RECOVER_RELAY)
+            .branches(WAIT_JOB, RUN_JOB)
+            .step(RESTART_WORKER, Phase.STOPPED, this::restartWorker, WAIT_WORKER, RECOVER_RELAY)
+            .step(WAIT_WORKER, Phase.STOPPED, this::waitWorker, ENABLE_RELAY, RECOVER_RELAY)
+            .step(ENABLE_RELAY, Phase.MUST_START, (a, ctx) -> {
+                ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                return StepResult.done("relay of " + a.source + " enabled on " + Facts.get(a, WORKER).get());
+            }, START_TASKS)
+            .step(START_TASKS, Phase.MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
+                    (t, saved) -> saved, TaskLifecycle.ORIGINAL), VERIFY)
+            .step(VERIFY, Phase.RUNNING, (a, ctx) -> verify(a, ctx, tasks(a)), null)
+            .step(RECOVER_RELAY, Phase.MUST_START, (a, ctx) -> {
+                if (Facts.is(a, "relayDisabled")) {
+                    ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
+                }
+                return StepResult.done("relay of " + a.source + " enabled again");
+            }, RECOVER_TASKS)
+            .step(RECOVER_TASKS, Phase.MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
+                    (t, saved) -> saved, TaskLifecycle.ORIGINAL), RECOVER_VERIFY)
+            .step(RECOVER_VERIFY, Phase.RUNNING, (a, ctx) -> {
+                StepResult r = TaskLifecycle.verifyRunning(a, ctx, tasks(a), "");
+                String why = a.recovery != null && a.recovery.reason != null ? a.recovery.reason
+                        : "the relay fix did not run";
+                if (r instanceof StepResult.Finish || r instanceof StepResult.Fail) {
+                    return StepResult.fail(why + "; relay and tasks " + String.join(", ", tasks(a))
+                            + " were started again as they were");
+                }
+                return r;
+            }, null)
+            .build();
+
     @Override
     public Remedy remedy() {
         return Remedy.FIX_RELAY_META;
     }
 
     @Override
-    public String firstStep() {
-        return PREPARE;
+    public StepTable steps() {
+        return steps;
     }
 
     @Override
-    public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> tasks = Facts.list(a, TASKS);
-        return switch (a.step) {
-            case PREPARE -> prepare(a, ctx);
-            case SAVE_CONFIGS -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP_TASKS);
-            case STOP_TASKS -> {
-                if (tasks.stream().noneMatch(t -> TaskLifecycle.stoppedByUs(a, t))
-                        && !Fence.errorStillThere(a, ctx.dm().status(tasks))) {
-                    yield StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
-                            + " cleared before the fix; nothing was changed");
-                }
-                yield TaskLifecycle.stopTasks(a, ctx, ROUND, tasks, DISABLE_RELAY);
+    public boolean coversSource() {
+        return true;
+    }
+
+    private static List<String> tasks(ActiveRemediation a) {
+        return Facts.list(a, TASKS);
+    }
+
+    private StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx) {
+        List<String> tasks = tasks(a);
+        if (TaskLifecycle.stoppedByUs(a).isEmpty()) {
+            if (Boolean.TRUE.equals(a.windingDown)) {
+                return StepResult.finish(Outcome.ABORTED, "the resource is being deleted; nothing was stopped");
             }
-            case DISABLE_RELAY -> {
-                ctx.dm().disableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                Facts.mark(a, "relayDisabled");
-                yield StepResult.next(VERIFY_STOPPED, "relay of " + a.source + " disabled on " + Facts.get(a, WORKER).get());
+            if (!Fence.errorStillThere(a, ctx.dm().status(tasks))) {
+                return StepResult.finish(Outcome.ABORTED, "the relay error of source " + a.source
+                        + " cleared before the fix; nothing was changed");
             }
-            case VERIFY_STOPPED -> verifyStopped(a, ctx, tasks);
-            case RUN_JOB -> runJob(a, ctx);
-            case WAIT_JOB -> JobSteps.await(a, ctx, JobSpecs.relayJobName(a.id), "the relay.meta fix", RUN_JOB,
-                    RESTART_WORKER, RECOVER_RELAY, "fixReport", FAILURE);
-            case RESTART_WORKER -> restartWorker(a, ctx);
-            case WAIT_WORKER -> waitWorker(a, ctx);
-            case ENABLE_RELAY -> {
-                ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                yield StepResult.next(START_TASKS, "relay of " + a.source + " enabled on " + Facts.get(a, WORKER).get());
-            }
-            case START_TASKS -> TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, VERIFY);
-            case VERIFY -> verify(a, ctx, tasks);
-            case RECOVER_RELAY -> {
-                if (Facts.is(a, "relayDisabled")) {
-                    ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).orElseThrow()));
-                }
-                yield StepResult.next(RECOVER_TASKS, "relay of " + a.source + " enabled again");
-            }
-            case RECOVER_TASKS -> {
-                StepResult r = TaskLifecycle.startTasks(a, ctx, tasks, (t, saved) -> saved, "");
-                yield r instanceof StepResult.Next ? StepResult.finish(Outcome.FAILED,
-                        Facts.get(a, FAILURE).orElse("the relay fix did not run") + "; relay and tasks "
-                                + String.join(", ", tasks) + " were started again as they were") : r;
-            }
-            default -> throw new IllegalStateException("FixRelayMeta has no step '" + a.step + "'");
-        };
+        }
+        return TaskLifecycle.stopTasks(a, ctx, ROUND, tasks);
+    }
+
+    private StepResult awaitJob(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.relayJobName(a.id);
+        java.util.Optional<JobSteps.Ended> end = JobSteps.ended(a, ctx, name);
+        if (end.isEmpty()) {
+            return StepResult.waitFor(Duration.ofSeconds(1), "the relay.meta fix: Job " + name + " is running");
+        }
+        if (end.get() instanceof JobSteps.Ended.Gone) {
+            return StepResult.next(RUN_JOB, "Job " + name + " is gone before it ended; creating it again");
+        }
+        if (end.get() instanceof JobSteps.Ended.Failed f) {
+            return StepResult.fail("the relay.meta fix: " + f.why());
+        }
+        return StepResult.done("the relay.meta fix (Job " + name + ") succeeded");
     }
 
     private StepResult prepare(ActiveRemediation a, PlaybookContext ctx) {
         if (ctx.dm().relayStatus(a.source).isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "stopping the relay needs DM-master's OpenAPI (openapi = true in "
+            return StepResult.fail("stopping the relay needs DM-master's OpenAPI (openapi = true in "
                     + "dm-master's config); nothing was changed");
         }
         List<String> tasks = tasksOnSource(a, ctx);
@@ -131,7 +166,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
         Optional<Worker> member = ctx.dm().workers().stream().filter(w -> w.name().equals(worker)).findFirst();
         Optional<Pod> pod = ctx.pods().find(worker, member.map(Worker::address).orElse(null));
         if (pod.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "no pod found for DM-worker " + worker
+            return StepResult.fail("no pod found for DM-worker " + worker
                     + " (check spec.cluster); nothing was changed");
         }
         RemediationSettings rs = ctx.remediation();
@@ -140,31 +175,31 @@ public final class FixRelayMetaPlaybook implements Playbook {
                         .map(Volume::getPersistentVolumeClaim).filter(java.util.Objects::nonNull)
                         .map(c -> c.getClaimName()).findFirst();
         if (claim.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "pod " + pod.get().getMetadata().getName()
+            return StepResult.fail("pod " + pod.get().getMetadata().getName()
                     + " has no persistent volume named " + rs.volumeName() + "; the relay log is on an ephemeral disk "
                     + "and is lost on restart anyway; nothing was changed");
         }
         Optional<String> relayDir = relayDir(ctx, a.source, worker);
         if (relayDir.isEmpty() || !under(relayDir.get(), rs.volumeMountPath())) {
-            return StepResult.finish(Outcome.FAILED, "nothing was changed: the relay log is on an ephemeral disk ("
+            return StepResult.fail("nothing was changed: the relay log is on an ephemeral disk ("
                     + relayDir.orElse("relay-dir is relative or unset") + " is not under the worker's volume "
                     + rs.volumeMountPath() + "); set relay-dir under " + rs.volumeMountPath()
                     + " as the TiDB Operator docs say, or spec.relay.relayDir");
         }
         String subDir = relay.get().relaySubDir();
         if (subDir == null || subDir.isBlank()) {
-            return StepResult.finish(Outcome.FAILED, "DM-master does not report the relay sub-directory of source "
+            return StepResult.fail("DM-master does not report the relay sub-directory of source "
                     + a.source + "; nothing was changed");
         }
         Optional<String> metaFile = Optional.ofNullable(relay.get().relayBinlog()).map(l -> l.plainFile());
-        Optional<String> named = BinlogFiles.namedIn(Facts.get(a, "evidence").orElse(""));
+        Optional<String> named = BinlogFiles.namedIn(a.evidence == null ? "" : a.evidence);
         if (named.isPresent() && metaFile.isPresent() && !named.get().equals(metaFile.get())) {
-            return StepResult.finish(Outcome.FAILED, "the relay error names binlog file " + named.get()
+            return StepResult.fail("the relay error names binlog file " + named.get()
                     + " but relay.meta points into " + metaFile.get() + "; refusing to guess, a human must look");
         }
         Optional<String> file = metaFile.or(() -> named);
         if (file.isEmpty()) {
-            return StepResult.finish(Outcome.FAILED, "cannot tell which binlog file overflowed; nothing was changed");
+            return StepResult.fail("cannot tell which binlog file overflowed; nothing was changed");
         }
         List<String> syncerToo = Diagnosis.diagnose(snapshot).stream()
                 .filter(f -> f.errorClass() == ErrorClass.SYNCER_BINLOG_OVERFLOW && a.source.equals(f.source()))
@@ -179,7 +214,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
         Facts.put(a, SUB_DIR, subDir);
         Facts.put(a, FILE, file.get());
         Facts.putList(a, SYNCER_TOO, syncerToo);
-        return StepResult.next(SAVE_CONFIGS, "relay of " + a.source + " on " + worker + " (pod "
+        return StepResult.done("relay of " + a.source + " on " + worker + " (pod "
                 + pod.get().getMetadata().getName() + ", volume " + claim.get() + "): " + relayDir.get() + "/" + subDir
                 + ", file " + file.get() + "; tasks " + String.join(", ", tasks));
     }
@@ -196,7 +231,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
     }
 
     private static String trigger(ActiveRemediation a) {
-        return Facts.get(a, "trigger").orElseThrow();
+        return a.trigger;
     }
 
     /**
@@ -235,23 +270,19 @@ public final class FixRelayMetaPlaybook implements Playbook {
         return (path + "/").startsWith(m) && !path.contains("/../") && !path.endsWith("/..");
     }
 
-    private StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
-        StepResult tasksGone = TaskLifecycle.verifyStopped(a, ctx, tasks, RUN_JOB, RECOVER_RELAY);
-        if (!(tasksGone instanceof StepResult.Next n) || !RUN_JOB.equals(n.step())) {
-            if (tasksGone instanceof StepResult.Next) {
-                Facts.put(a, FAILURE, "DM-master did not stop the tasks");
-            }
+    private StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx) {
+        StepResult tasksGone = TaskLifecycle.verifyStopped(a, ctx, tasks(a));
+        if (!(tasksGone instanceof StepResult.Done)) {
             return tasksGone;
         }
         String worker = Facts.get(a, WORKER).orElseThrow();
         List<Relay> relays = ctx.dm().relayStatus(a.source).orElse(List.of());
         boolean running = relays.stream().anyMatch(r -> worker.equals(r.worker()) && r.stage() != Stage.STOPPED);
         if (!running) {
-            return StepResult.next(RUN_JOB, "tasks and the relay of " + a.source + " on " + worker + " are stopped");
+            return StepResult.done("tasks and the relay of " + a.source + " on " + worker + " are stopped");
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            Facts.put(a, FAILURE, "DM did not stop the relay of " + a.source + " on " + worker);
-            return StepResult.next(RECOVER_RELAY, "the relay did not stop");
+            return StepResult.fail("DM did not stop the relay of " + a.source + " on " + worker);
         }
         return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting for the relay of " + a.source + " to stop");
     }
@@ -261,8 +292,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
         if (ctx.jobs().get(name).isEmpty()) {
             int creations = Integer.parseInt(Facts.get(a, "jobCreations").orElse("0"));
             if (creations >= 2) {
-                Facts.put(a, FAILURE, "the relay fix Job " + name + " disappeared twice");
-                return StepResult.next(RECOVER_RELAY, "giving up on the fix Job");
+                return StepResult.fail("the relay fix Job " + name + " disappeared twice");
             }
             // the pod may have moved since Prepare: the Job must run where the volume is
             Optional<Pod> pod = ctx.pods().get(Facts.get(a, POD).orElseThrow());
@@ -281,7 +311,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
                     pod.get().getSpec().getNodeName(), Facts.get(a, CLAIM).orElseThrow(),
                     pod.get().getSpec().getTolerations()));
         }
-        return StepResult.next(WAIT_JOB, "Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
+        return StepResult.done("Job " + name + " rewrites relay.meta on node " + Facts.get(a, NODE).orElse("?"));
     }
 
     private StepResult restartWorker(ActiveRemediation a, PlaybookContext ctx) {
@@ -296,7 +326,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
                 && pod.get().getMetadata().getDeletionTimestamp() == null) {
             ctx.pods().delete(podName);
         }
-        return StepResult.next(WAIT_WORKER, "deleted pod " + podName + "; its StatefulSet starts a new DM-worker");
+        return StepResult.done("deleted pod " + podName + "; its StatefulSet starts a new DM-worker");
     }
 
     private StepResult waitWorker(ActiveRemediation a, PlaybookContext ctx) {
@@ -308,11 +338,10 @@ public final class FixRelayMetaPlaybook implements Playbook {
         boolean online = newPodReady && ctx.dm().workers().stream()
                 .anyMatch(w -> w.name().equals(worker) && !"offline".equals(w.stage()));
         if (online) {
-            return StepResult.next(ENABLE_RELAY, "DM-worker " + worker + " is back (pod " + podName + ")");
+            return StepResult.done("DM-worker " + worker + " is back (pod " + podName + ")");
         }
         if (TaskLifecycle.elapsed(a, ctx).compareTo(Duration.ofMinutes(10)) > 0) {
-            Facts.put(a, FAILURE, "DM-worker " + worker + " did not come back within 10m after its pod was deleted");
-            return StepResult.next(RECOVER_RELAY, "the worker did not come back");
+            return StepResult.fail("DM-worker " + worker + " did not come back within 10m after its pod was deleted");
         }
         return StepResult.waitFor(Duration.ofSeconds(2), "waiting for DM-worker " + worker + " to come back");
     }
@@ -321,7 +350,7 @@ public final class FixRelayMetaPlaybook implements Playbook {
         DmSnapshot snapshot = ctx.dm().status(tasks);
         Optional<Relay> failed = snapshot.relayOf(a.source).filter(r -> !r.errors().isEmpty());
         if (failed.isPresent()) {
-            return StepResult.finish(Outcome.FAILED, "the relay of " + a.source + " failed again after the fix: "
+            return StepResult.fail("the relay of " + a.source + " failed again after the fix: "
                     + TaskLifecycle.shorten(failed.get().errors().get(0).text()));
         }
         // OpenAPI's source status tells the relay stage even while the tasks look healthy
@@ -353,16 +382,8 @@ public final class FixRelayMetaPlaybook implements Playbook {
 
     private static StepResult waitOrFail(ActiveRemediation a, PlaybookContext ctx, String what) {
         if (TaskLifecycle.elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
-            return StepResult.finish(Outcome.FAILED, what + " after " + ctx.settings().verifyTimeout().toSeconds() + "s");
+            return StepResult.fail(what + " after " + ctx.settings().verifyTimeout().toSeconds() + "s");
         }
         return StepResult.waitFor(TaskLifecycle.RECHECK, "waiting: " + what);
-    }
-
-    @Override
-    public boolean abandon(ActiveRemediation a, PlaybookContext ctx) {
-        if (Facts.is(a, "relayDisabled") && Facts.get(a, WORKER).isPresent()) {
-            ctx.dm().enableRelay(a.source, List.of(Facts.get(a, WORKER).get()));
-        }
-        return Abandon.restartStoppedTasks(a, ctx, Facts.list(a, TASKS), (t, saved) -> saved);
     }
 }

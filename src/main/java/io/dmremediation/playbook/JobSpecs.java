@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -30,8 +32,8 @@ public final class JobSpecs {
 
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGER = "dm-remediation-operator";
-    /** Non-root user the checkpoint fixer runs as (the distroless "nonroot" id). */
-    static final long NON_ROOT_UID = 65532L;
+    /** Non-root user the checkpoint fixer runs as by default (the distroless "nonroot" id). */
+    static final long NON_ROOT_UID = JobPodSettings.NON_ROOT_UID;
     static final String REPORT_FILE = "/dev/termination-log";
 
     private JobSpecs() {
@@ -46,6 +48,11 @@ public final class JobSpecs {
         return "dmr-precheck-" + remediationId;
     }
 
+    /** The read-only look, after a failed fix, at whether its rewrite is in place. */
+    public static String inspectJobName(String remediationId) {
+        return "dmr-inspect-checkpoint-" + remediationId;
+    }
+
     public static String relayJobName(String remediationId) {
         return "dmr-fix-relay-meta-" + remediationId;
     }
@@ -56,17 +63,46 @@ public final class JobSpecs {
         return downstreamJob(owner, checkpointJobName(remediationId), remediationId, s, "fix-checkpoint", args);
     }
 
+    /** Where the downstream Secret's ca.crt, tls.crt and tls.key appear in a downstream Job (when the Secret has them). */
+    public static final String DOWNSTREAM_TLS_DIR = "/etc/dmr/downstream-tls";
+
     /** A fixer command against the downstream (a fix or a read-only check), credentials from the user's Secret. */
     public static Job downstreamJob(DMRemediation owner, String name, String remediationId, RemediationSettings s,
                                     String command, List<String> args) {
+        return downstreamJob(owner, name, remediationId, s, command, args, false);
+    }
+
+    /**
+     * As above; {@code tlsRequired}: the task's target-database has a {@code security} section
+     * ({@link DownstreamTlsRequirement}), so the Job refuses to connect without TLS even if the Secret has no CA.
+     */
+    public static Job downstreamJob(DMRemediation owner, String name, String remediationId, RemediationSettings s,
+                                    String command, List<String> args, boolean tlsRequired) {
         List<EnvVar> env = new ArrayList<>();
         env.add(secretEnv("DOWNSTREAM_HOST", s.downstreamSecret(), "host", false));
         env.add(secretEnv("DOWNSTREAM_PORT", s.downstreamSecret(), "port", true));
         env.add(secretEnv("DOWNSTREAM_USER", s.downstreamSecret(), "user", false));
         env.add(secretEnv("DOWNSTREAM_PASSWORD", s.downstreamSecret(), "password", false));
         env.add(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build());
-        Container c = container(s.jobImage(), prepend(command, args), env).build();
-        return job(owner, name, remediationId, s, c, List.of(tmpVolume()), null, List.of(), NON_ROOT_UID);
+        // TLS: the Secret's CA and client pair as files (each optional: a Secret without ca.crt mounts nothing)
+        env.add(new EnvVarBuilder().withName("DOWNSTREAM_TLS_DIR").withValue(DOWNSTREAM_TLS_DIR).build());
+        if (tlsRequired) {
+            env.add(new EnvVarBuilder().withName("DOWNSTREAM_TLS").withValue("required").build());
+        }
+        Container c = container(s, prepend(command, args), env)
+                .addToVolumeMounts(new VolumeMountBuilder().withName("downstream-tls").withMountPath(DOWNSTREAM_TLS_DIR)
+                        .withReadOnly(true).build())
+                .build();
+        Volume tls = new VolumeBuilder().withName("downstream-tls").withNewSecret()
+                .withSecretName(s.downstreamSecret()).withOptional(true)
+                .addNewItem().withKey("ca.crt").withPath("ca.crt").endItem()
+                .addNewItem().withKey("tls.crt").withPath("tls.crt").endItem()
+                .addNewItem().withKey("tls.key").withPath("tls.key").endItem()
+                .withDefaultMode(0440)
+                .endSecret().build();
+        PodSecurityContext pod = s.jobPod().podSecurityContext();
+        return job(owner, name, remediationId, s, c, List.of(tmpVolume(), tls), null, s.jobPod().nodeSelector(),
+                s.jobPod().tolerations(), pod);
     }
 
     /**
@@ -78,38 +114,36 @@ public final class JobSpecs {
                                    String nodeName, String claimName, List<Toleration> tolerations) {
         Volume data = new VolumeBuilder().withName("worker-data")
                 .withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim().build();
-        Container c = container(s.jobImage(), prepend("fix-relay-meta", args),
+        Container c = container(s, prepend("fix-relay-meta", args),
                 List.of(new EnvVarBuilder().withName("DMR_REPORT_FILE").withValue(REPORT_FILE).build()))
                 .addToVolumeMounts(new VolumeMountBuilder().withName("worker-data")
                         .withMountPath(s.volumeMountPath()).build())
                 .build();
+        List<Toleration> all = new ArrayList<>(tolerations == null ? List.of() : tolerations);
+        all.addAll(s.jobPod().tolerations());
+        // root whatever the chart says (see above); the rest of the pod's security settings are the chart's
+        PodSecurityContext root = new PodSecurityContextBuilder(s.jobPod().podSecurityContext())
+                .withRunAsUser(0L).withRunAsNonRoot(false).build();
         return job(owner, relayJobName(remediationId), remediationId, s, c, List.of(tmpVolume(), data), nodeName,
-                tolerations, 0L);
+                Map.of(), all, root);
     }
 
-    private static ContainerBuilder container(String image, List<String> args, List<EnvVar> env) {
+    private static ContainerBuilder container(RemediationSettings s, List<String> args, List<EnvVar> env) {
         return new ContainerBuilder()
                 .withName("fixer")
-                .withImage(image)
+                .withImage(s.jobImage())
                 .withArgs(args)
                 .withEnv(env)
                 .withTerminationMessagePath(REPORT_FILE)
                 .withTerminationMessagePolicy("File")
-                .withSecurityContext(new SecurityContextBuilder()
-                        .withReadOnlyRootFilesystem(true)
-                        .withAllowPrivilegeEscalation(false)
-                        .withNewCapabilities().withDrop("ALL").endCapabilities()
-                        .build())
-                .withNewResources()
-                    .addToRequests("cpu", new Quantity("100m"))
-                    .addToRequests("memory", new Quantity("128Mi"))
-                    .addToLimits("memory", new Quantity("256Mi"))
-                .endResources()
+                .withSecurityContext(new SecurityContextBuilder(s.jobPod().securityContext()).build())
+                .withResources(new ResourceRequirementsBuilder(s.jobPod().resources()).build())
                 .addToVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     }
 
     private static Job job(DMRemediation owner, String name, String id, RemediationSettings s, Container c,
-                           List<Volume> volumes, String nodeName, List<Toleration> tolerations, long uid) {
+                           List<Volume> volumes, String nodeName, Map<String, String> nodeSelector,
+                           List<Toleration> tolerations, PodSecurityContext security) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGER);
         labels.put(ConfigVault.LABEL_REMEDIATION, id);
@@ -137,12 +171,10 @@ public final class JobSpecs {
                             .withRestartPolicy("Never")
                             .withAutomountServiceAccountToken(false)
                             .withNodeName(nodeName)
+                            .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
                             .withTolerations(tolerations)
-                            .withSecurityContext(new PodSecurityContextBuilder()
-                                    .withRunAsUser(uid)
-                                    .withRunAsNonRoot(uid != 0)
-                                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                                    .build())
+                            .withImagePullSecrets(s.jobPod().imagePullSecrets())
+                            .withSecurityContext(security)
                             .withContainers(c)
                             .withVolumes(volumes)
                         .endSpec()

@@ -1,26 +1,23 @@
 package io.dmremediation.playbook;
 
-import io.dmremediation.api.ActiveRemediation;
 import io.dmremediation.diagnosis.Remedy;
 
 /**
- * One FAQ procedure as a list of idempotent steps. {@link #run} executes the step named in
- * {@code active.step}; each step first checks DM's state (has this already happened?), so a step run twice after
- * an operator restart does its action at most once.
+ * One FAQ procedure as a declared table of idempotent steps over the remediation's typed state. Each step checks
+ * DM's state first, so a step run twice after an operator restart does its action at most once; {@link Phase}
+ * says where each step's failure leads.
  */
 public interface Playbook {
 
     Remedy remedy();
 
-    /** The first step's name. */
-    String firstStep();
-
-    /** Runs {@code active.step}; may add to {@code active.facts}. */
-    StepResult run(ActiveRemediation active, PlaybookContext ctx);
+    StepTable steps();
 
     /**
-     * Undo what must not stay undone when the remediation is abandoned (the resource deleted mid-playbook): start
-     * again every task this playbook stopped, from the saved config. Returns true when nothing is left to do.
+     * True when the playbook acts on a whole source (every task reading its relay) rather than on the task whose
+     * finding started it; its attempts then count against every guarded task on the source.
      */
-    boolean abandon(ActiveRemediation active, PlaybookContext ctx);
+    default boolean coversSource() {
+        return false;
+    }
 }

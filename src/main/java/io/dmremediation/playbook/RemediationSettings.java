@@ -15,8 +15,13 @@ import java.time.Duration;
  * @param jobDeadline        activeDeadlineSeconds of repair Jobs
  * @param jobTtl             ttlSecondsAfterFinished of repair Jobs
  * @param restoreSafeMode    put the task's own safe-mode back after a checkpoint fix
+ * @param jobPod             pull secrets, resources, tolerations and security settings of the repair Jobs' pods
  */
 public record RemediationSettings(String downstreamSecret, String relayDir, String volumeMountPath, String volumeName,
                                   boolean perWorkerRelayDir, String jobImage, Duration jobDeadline, Duration jobTtl,
-                                  boolean restoreSafeMode) {
+                                  boolean restoreSafeMode, JobPodSettings jobPod) {
+
+    public RemediationSettings {
+        jobPod = jobPod == null ? JobPodSettings.DEFAULTS : jobPod;
+    }
 }

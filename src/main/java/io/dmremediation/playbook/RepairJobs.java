@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** Creates repair Jobs at most once (deterministic names) and reads how they ended. */
-public final class RepairJobs {
+public final class RepairJobs implements RepairJobControl {
 
     /** Label the Job controller puts on a Job's pods. */
     public static final String JOB_NAME_LABEL = "job-name";
@@ -27,6 +27,7 @@ public final class RepairJobs {
     }
 
     /** Creates the Job unless one of that name exists: a restarted operator never runs a fix twice. */
+    @Override
     public void createIfAbsent(Job job) {
         if (get(job.getMetadata().getName()).isPresent()) {
             return;
@@ -40,6 +41,7 @@ public final class RepairJobs {
         }
     }
 
+    @Override
     public Optional<Job> get(String name) {
         return Optional.ofNullable(client.batch().v1().jobs().inNamespace(namespace()).withName(name).get());
     }
@@ -48,6 +50,7 @@ public final class RepairJobs {
      * How the Job stands. A Job still active well past its own deadline (no Job controller marked it) counts as
      * failed too: a stuck fix must not keep a task stopped forever.
      */
+    @Override
     public JobState state(String name, Duration deadline, Instant now) {
         Optional<Job> found = get(name);
         if (found.isEmpty()) {
@@ -96,6 +99,7 @@ public final class RepairJobs {
     }
 
     /** Stops a stuck Job and its pod. */
+    @Override
     public void delete(String name) {
         client.batch().v1().jobs().inNamespace(namespace()).withName(name)
                 .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();

@@ -1,5 +1,10 @@
 package io.dmremediation.playbook;
 
+import static io.dmremediation.playbook.Phase.BEFORE_STOP;
+import static io.dmremediation.playbook.Phase.MUST_START;
+import static io.dmremediation.playbook.Phase.RUNNING;
+import static io.dmremediation.playbook.Phase.STOPPED;
+
 import io.dmremediation.api.ActiveRemediation;
 import io.dmremediation.diagnosis.Remedy;
 import io.dmremediation.playbook.StepResult.Outcome;
@@ -11,16 +16,27 @@ import java.util.List;
  */
 public final class RestartTaskPlaybook implements Playbook {
 
-    static final String CHECK = "CheckCredentials";
-    static final String WAIT_CHECK = "WaitCredentialsCheck";
-    static final String CHECK_FAILED = "CredentialsRefused";
-    static final String SAVE_CONFIG = "SaveConfig";
-    static final String STOP = "StopTask";
-    static final String VERIFY_STOPPED = "VerifyStopped";
-    static final String START = "StartTask";
-    static final String VERIFY_RUNNING = "VerifyRunning";
+    public static final String CHECK = "CheckCredentials";
+    public static final String WAIT_CHECK = "WaitCredentialsCheck";
+    public static final String SAVE_CONFIG = "SaveConfig";
+    public static final String STOP = "StopTask";
+    public static final String VERIFY_STOPPED = "VerifyStopped";
+    public static final String START = "StartTask";
+    public static final String VERIFY_RUNNING = "VerifyRunning";
     private static final String ROUND = "restart";
-    private static final String FAILURE = "failure";
+
+    private final StepTable steps = StepTable.builder()
+            // the task is started again with the Secret's password (DM hides its own copy): prove it works first
+            .step(CHECK, BEFORE_STOP, RestartTaskPlaybook::check, WAIT_CHECK)
+            .step(WAIT_CHECK, BEFORE_STOP, RestartTaskPlaybook::awaitCheck, SAVE_CONFIG)
+            .step(SAVE_CONFIG, BEFORE_STOP, (a, ctx) -> TaskLifecycle.saveConfigs(a, ctx, tasks(a)), STOP)
+            .step(STOP, STOPPED, RestartTaskPlaybook::stop, VERIFY_STOPPED, START)
+            .step(VERIFY_STOPPED, STOPPED, (a, ctx) -> TaskLifecycle.verifyStopped(a, ctx, tasks(a)), START, START)
+            .step(START, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
+                    (task, saved) -> saved, TaskLifecycle.ORIGINAL), VERIFY_RUNNING)
+            .step(VERIFY_RUNNING, RUNNING, (a, ctx) -> TaskLifecycle.verifyRunning(a, ctx, tasks(a),
+                    "task " + a.task + " runs again"), null)
+            .build();
 
     @Override
     public Remedy remedy() {
@@ -28,45 +44,39 @@ public final class RestartTaskPlaybook implements Playbook {
     }
 
     @Override
-    public String firstStep() {
-        return CHECK;
+    public StepTable steps() {
+        return steps;
     }
 
-    @Override
-    public StepResult run(ActiveRemediation a, PlaybookContext ctx) {
-        List<String> tasks = List.of(a.task);
-        String check = JobSpecs.precheckJobName(a.id);
-        return switch (a.step) {
-            // the task is started again with the Secret's password (DM hides its own copy): prove it works first
-            case CHECK -> JobSteps.create(a, ctx, check, () -> JobSpecs.downstreamJob(ctx.owner(), check, a.id,
-                    ctx.remediation(), "check-downstream", List.of()), WAIT_CHECK, CHECK_FAILED, FAILURE);
-            case WAIT_CHECK -> JobSteps.await(a, ctx, check, "the downstream credentials check", CHECK, SAVE_CONFIG,
-                    CHECK_FAILED, "checkReport", FAILURE);
-            case CHECK_FAILED -> StepResult.finish(Outcome.FAILED,
-                    nothingChanged(Facts.get(a, FAILURE).orElse("the check failed")));
-            case SAVE_CONFIG -> TaskLifecycle.saveConfigs(a, ctx, tasks, STOP);
-            case STOP -> {
-                if (!Facts.is(a, TaskLifecycle.stopIssuedKey(ROUND, a.task))
-                        && !Fence.errorStillThere(a, ctx.dm().status(tasks))) {
-                    yield StepResult.finish(Outcome.ABORTED, "the " + a.errorClass
-                            + " error cleared before the restart; nothing was changed");
-                }
-                yield TaskLifecycle.stopTasks(a, ctx, ROUND, tasks, VERIFY_STOPPED);
+    private static List<String> tasks(ActiveRemediation a) {
+        return List.of(a.task);
+    }
+
+    private static StepResult check(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.precheckJobName(a.id);
+        return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
+                "check-downstream", List.of(), DownstreamTlsRequirement.forTask(ctx.dm(), a.task)));
+    }
+
+    static StepResult awaitCheck(ActiveRemediation a, PlaybookContext ctx) {
+        String name = JobSpecs.precheckJobName(a.id);
+        String what = "the downstream credentials check";
+        return JobSteps.await(a, ctx, name, what,
+                report -> StepResult.done(what + " (Job " + name + ") succeeded"),
+                why -> StepResult.fail(what + ": " + why));
+    }
+
+    private static StepResult stop(ActiveRemediation a, PlaybookContext ctx) {
+        boolean stopping = TaskLifecycle.stoppedByUs(a).contains(a.task);
+        if (!stopping) {
+            if (Boolean.TRUE.equals(a.windingDown)) {
+                return StepResult.finish(Outcome.ABORTED, "the resource is being deleted; the task was not stopped");
             }
-            case VERIFY_STOPPED -> TaskLifecycle.verifyStopped(a, ctx, tasks, START, START);
-            case START -> TaskLifecycle.startTasks(a, ctx, tasks, (task, saved) -> saved, VERIFY_RUNNING);
-            case VERIFY_RUNNING -> TaskLifecycle.verifyRunning(a, ctx, tasks, null);
-            default -> throw new IllegalStateException("RestartTask has no step '" + a.step + "'");
-        };
-    }
-
-    /** A refusal before the first change says so once. */
-    static String nothingChanged(String why) {
-        return why.contains("nothing was changed") ? why : why + "; nothing was changed";
-    }
-
-    @Override
-    public boolean abandon(ActiveRemediation a, PlaybookContext ctx) {
-        return Abandon.restartStoppedTasks(a, ctx, List.of(a.task), (task, saved) -> saved);
+            if (!Fence.errorStillThere(a, ctx.dm().status(tasks(a)))) {
+                return StepResult.finish(Outcome.ABORTED, "the " + a.errorClass
+                        + " error cleared before the restart; nothing was changed");
+            }
+        }
+        return TaskLifecycle.stopTasks(a, ctx, ROUND, tasks(a));
     }
 }

@@ -1,9 +1,12 @@
 package io.dmremediation.playbook;
 
 import io.dmremediation.api.ActiveRemediation;
+import io.dmremediation.api.TaskProgress;
+import io.dmremediation.api.TaskProgress.ActionState;
 import io.dmremediation.dm.DmErrorReplyException;
-import io.dmremediation.domain.Durations;
+import io.dmremediation.dm.TaskPresence;
 import io.dmremediation.domain.DmSnapshot;
+import io.dmremediation.domain.Durations;
 import io.dmremediation.domain.Stage;
 import io.dmremediation.domain.Subtask;
 import io.dmremediation.playbook.StepResult.Outcome;
@@ -12,45 +15,52 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
- * The FAQ's stop-task / start-task, as idempotent steps shared by the playbooks. Each checks DM's state first:
- * a task already gone is not stopped again, a task already there is not started again, and a stop is recorded as
- * intended before it is sent, so after a restart the operator knows a missing task was stopped by itself.
+ * The FAQ's stop-task / start-task as idempotent steps shared by the playbooks, over each task's
+ * {@link TaskProgress}. A stop is on record as intended before it is sent; a stop is confirmed only by DM's own
+ * "task not found"; a start is sent only for a task this remediation stopped and DM positively does not hold.
  */
-final class TaskLifecycle {
+public final class TaskLifecycle {
 
     static final Duration RECHECK = Duration.ofSeconds(1);
     /** How long a restarted task must keep running before it counts as running again. */
     static final Duration STABLE = Duration.ofSeconds(3);
+    public static final String ORIGINAL = "Original";
+    public static final String SAFE_MODE = "SafeMode";
 
     private TaskLifecycle() {
     }
 
-    /** A playbook may stop the same task twice (e.g. to restore safe mode); each stop is its own round. */
-    static String stopIssuedKey(String round, String task) {
-        return "stopIssued/" + round + "/" + task;
+    /** The task's progress record, created on first use. */
+    public static TaskProgress progress(ActiveRemediation a, String task) {
+        for (TaskProgress p : a.tasks) {
+            if (task.equals(p.name)) {
+                return p;
+            }
+        }
+        TaskProgress p = new TaskProgress(task);
+        a.tasks.add(p);
+        return p;
     }
 
-    static String stopSentKey(String round, String task) {
-        return "stopSent/" + round + "/" + task;
+    /** Tasks this remediation stopped at least once. */
+    public static List<String> stoppedByUs(ActiveRemediation a) {
+        return a.tasks.stream().filter(p -> Boolean.TRUE.equals(p.stoppedByUs)).map(p -> p.name).toList();
     }
 
-    static String startedKey(String task) {
-        return "started/" + task;
-    }
-
-    /** True when any round of this remediation issued a stop of the task. */
-    static boolean stoppedByUs(ActiveRemediation a, String task) {
-        return a.facts != null && a.facts.entrySet().stream().anyMatch(e -> e.getKey().startsWith("stopIssued/")
-                && e.getKey().endsWith("/" + task) && "true".equals(e.getValue()));
-    }
-
-    /** Saves each task's config from DM-master unless already saved; a task DM no longer has aborts the playbook. */
-    static StepResult saveConfigs(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String next) {
+    /**
+     * Saves each task's config from DM-master unless saved already, with the downstream password put back (DM masks
+     * it). A task DM no longer holds ends the remediation: nothing has been stopped yet.
+     */
+    static StepResult saveConfigs(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
+        Optional<String> untrusted = ctx.masterNotAllowed();
+        if (untrusted.isPresent()) {
+            return StepResult.fail(untrusted.get());
+        }
         for (String task : tasks) {
-            if (ctx.vault().has(a, task)) {
+            TaskProgress p = progress(a, task);
+            if (Boolean.TRUE.equals(p.configSaved) && ctx.vault().has(a, task)) {
                 continue;
             }
             String yaml;
@@ -66,103 +76,138 @@ final class TaskLifecycle {
                 String secret = ctx.remediation().downstreamSecret();
                 Optional<String> problem = ctx.downstream().problem(secret);
                 if (problem.isPresent()) {
-                    return StepResult.finish(Outcome.FAILED, problem.get() + "; nothing was changed");
+                    return StepResult.fail(problem.get());
                 }
                 yaml = TaskYaml.withTargetPassword(yaml, ctx.downstream().password(secret).orElseThrow());
             }
             a.configSecret = ctx.vault().save(a, task, yaml);
+            p.configSaved = true;
         }
-        return StepResult.next(next, "saved the config of " + String.join(", ", tasks) + " in Secret "
+        return StepResult.done("saved the config of " + String.join(", ", tasks) + " in Secret "
                 + ConfigVault.secretName(a.id));
     }
 
     /**
-     * stop-task for each task. The intent is recorded first; a task found missing is only accepted as stopped
-     * when the operator itself had issued the stop.
+     * stop-task for each task, in a {@code round} of its own (a playbook may stop a task again, e.g. to restore
+     * safe mode). The intent is written before the stop is sent; after a crash an intended stop whose task is gone
+     * counts as done.
      */
-    static StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx, String round, List<String> tasks,
-                                String next) {
-        DmSnapshot snapshot = ctx.dm().status(tasks);
+    static StepResult stopTasks(ActiveRemediation a, PlaybookContext ctx, String round, List<String> tasks) {
         for (String task : tasks) {
-            boolean present = !snapshot.subtasksOf(task).isEmpty();
-            boolean issued = Facts.is(a, stopIssuedKey(round, task));
-            if (!present && !issued) {
-                return StepResult.finish(Outcome.ABORTED, "task " + task
-                        + " disappeared from DM-master before the operator stopped it; not re-creating it");
+            TaskProgress p = progress(a, task);
+            if (!round.equals(p.round)) {
+                p.round = round;
+                p.stop = null;
+                p.start = null;
+                p.runningSince.clear();
+                p.runningFrom.clear();
             }
-            if (present && !ctx.vault().has(a, task)) {
-                // the saved copy vanished before the stop: save it again while DM still has the task
-                StepResult saved = saveConfigs(a, ctx, List.of(task), "");
-                if (saved instanceof StepResult.Finish) {
-                    return saved;
+            if (p.stop == ActionState.Sent || p.stop == ActionState.Confirmed) {
+                continue;
+            }
+            if (p.stop == null) {
+                if (ctx.dm().taskPresence(task) == TaskPresence.ABSENT) {
+                    if (stoppedByUs(a).isEmpty()) {
+                        return StepResult.finish(Outcome.ABORTED, "task " + task + " disappeared from DM-master "
+                                + "before the operator stopped it; not re-creating it");
+                    }
+                    return StepResult.fail("task " + task + " disappeared from DM-master before the operator "
+                            + "stopped it");
                 }
-            }
-            if (present && !issued) {
-                Facts.mark(a, stopIssuedKey(round, task));
+                if (!Boolean.TRUE.equals(p.configSaved) || !ctx.vault().has(a, task)) {
+                    return StepResult.fail("the config of task " + task + " is not saved; not stopping it");
+                }
+                p.stop = ActionState.Intended;
+                p.stoppedByUs = true;
                 return new StepResult.Persist("stopping task " + task);
             }
-            if (present && !Facts.is(a, stopSentKey(round, task))) {
-                try {
-                    ctx.dm().stopTask(task);
-                } catch (DmErrorReplyException e) {
-                    // gone between the status read and the stop: that is what was asked for
-                    if (!e.isTaskNotFound()) {
-                        throw e;
-                    }
+            try {
+                ctx.dm().stopTask(task);
+            } catch (DmErrorReplyException e) {
+                // gone already (sent before a crash, or stopped by someone else): what was asked for
+                if (!e.isTaskNotFound()) {
+                    throw e;
                 }
-                Facts.mark(a, stopSentKey(round, task));
             }
+            p.stop = ActionState.Sent;
         }
-        return StepResult.next(next, "stop-task sent for " + String.join(", ", tasks));
+        return StepResult.done("stop-task sent for " + String.join(", ", tasks));
     }
 
-    /** Waits until DM-master no longer lists the tasks (DM re-creates the subtasks only on a fresh start). */
-    static StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String next,
-                                    String onTimeout) {
-        DmSnapshot snapshot = ctx.dm().status(tasks);
-        List<String> still = tasks.stream().filter(t -> !snapshot.subtasksOf(t).isEmpty()).toList();
+    /** Waits until DM-master says it no longer holds the tasks; a stop DM does not carry out in time fails. */
+    static StepResult verifyStopped(ActiveRemediation a, PlaybookContext ctx, List<String> tasks) {
+        List<String> still = new ArrayList<>();
+        for (String task : tasks) {
+            TaskProgress p = progress(a, task);
+            if (p.stop == ActionState.Confirmed) {
+                continue;
+            }
+            if (ctx.dm().taskPresence(task) == TaskPresence.ABSENT) {
+                p.stop = ActionState.Confirmed;
+            } else {
+                still.add(task);
+            }
+        }
         if (still.isEmpty()) {
-            return StepResult.next(next, "DM-master no longer lists " + String.join(", ", tasks));
+            return StepResult.done("DM-master says it no longer holds " + String.join(", ", tasks));
         }
         if (elapsed(a, ctx).compareTo(ctx.dmReactionTimeout()) > 0) {
-            return StepResult.next(onTimeout, "DM-master still lists " + String.join(", ", still) + " after "
-                    + Durations.format(ctx.dmReactionTimeout()));
+            return StepResult.fail("DM-master still holds " + String.join(", ", still) + " "
+                    + Durations.format(ctx.dmReactionTimeout()) + " after stop-task");
         }
         return StepResult.waitFor(RECHECK, "waiting for DM-master to drop " + String.join(", ", still));
     }
 
+    /** How the config a task is started with is made from its saved config. */
+    @FunctionalInterface
+    interface ConfigEdit {
+        String apply(String task, String saved);
+    }
+
     /**
-     * start-task for each task from the config {@code configFor} gives (the saved one, or an edit of it). A task
-     * DM-master lists already was started before a restart of the operator and is not started again. Never gives
-     * up: a task this operator stopped must run again.
+     * start-task for each task this remediation stopped and DM-master does not hold, from the saved config as
+     * {@code edit} changes it; {@code mode} is recorded. A task DM holds again was started before a crash (or by a
+     * person) and is not started twice.
      */
-    static StepResult startTasks(ActiveRemediation a, PlaybookContext ctx, List<String> tasks,
-                                 BiFunction<String, String, String> configFor, String next) {
-        DmSnapshot snapshot = ctx.dm().status(tasks);
+    static StepResult startTasks(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, ConfigEdit edit,
+                                 String mode) {
+        List<String> started = new ArrayList<>();
         for (String task : tasks) {
-            if (!snapshot.subtasksOf(task).isEmpty()) {
-                Facts.mark(a, startedKey(task));
+            TaskProgress p = progress(a, task);
+            if (!Boolean.TRUE.equals(p.stoppedByUs) || p.start == ActionState.Sent) {
+                continue;
+            }
+            if (ctx.dm().taskPresence(task) == TaskPresence.PRESENT) {
+                p.start = ActionState.Sent;
                 continue;
             }
             String saved = ctx.vault().load(a, task).orElseThrow(() -> new SavedConfigMissing(task,
                     ConfigVault.secretName(a.id)));
+            Optional<String> untrusted = ctx.masterNotAllowed();
+            if (untrusted.isPresent()) {
+                return StepResult.fail(untrusted.get());
+            }
             try {
-                ctx.dm().startTask(configFor.apply(task, saved));
+                ctx.dm().startTask(edit.apply(task, saved));
             } catch (DmErrorReplyException e) {
                 if (!e.isTaskAlreadyExists()) {
                     throw e;
                 }
             }
-            Facts.mark(a, startedKey(task));
+            p.start = ActionState.Sent;
+            p.startedWith = mode;
+            started.add(task);
         }
-        return StepResult.next(next, "start-task sent for " + String.join(", ", tasks));
+        return StepResult.done(started.isEmpty() ? "DM-master holds " + String.join(", ", tasks) + " again"
+                : "start-task sent for " + String.join(", ", started)
+                + (SAFE_MODE.equals(mode) ? " with safe-mode: true" : ""));
     }
 
     /**
-     * The tasks run again: every subtask Running without errors and its sync position moved (or synced). A
-     * subtask paused with errors again fails the playbook at once.
+     * The tasks run again: every subtask Running without errors for {@link #STABLE} and its position moved (or
+     * synced). A subtask paused with errors again is a failure at once.
      */
-    static StepResult verifyRunning(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String next) {
+    static StepResult verifyRunning(ActiveRemediation a, PlaybookContext ctx, List<String> tasks, String success) {
         DmSnapshot snapshot = ctx.dm().status(tasks);
         List<String> waiting = new ArrayList<>();
         for (String task : tasks) {
@@ -173,20 +218,19 @@ final class TaskLifecycle {
             }
             for (Subtask st : subtasks) {
                 if (!st.errors().isEmpty() && st.stage() == Stage.PAUSED) {
-                    return StepResult.finish(Outcome.FAILED, "task " + task + " paused again on source "
-                            + st.source() + ": " + shorten(st.errors().get(0).text()));
+                    return StepResult.fail("task " + task + " paused again on source " + st.source() + ": "
+                            + shorten(st.errors().get(0).text()));
                 }
-                if (!runsAndMoves(a, ctx, task, st)) {
+                if (!runsAndMoves(progress(a, task), ctx, st)) {
                     waiting.add(task + "/" + st.source() + " (" + st.stage().dmName() + ")");
                 }
             }
         }
         if (waiting.isEmpty()) {
-            return next == null ? StepResult.finish(Outcome.SUCCEEDED, "task " + String.join(", ", tasks)
-                    + " runs again") : StepResult.next(next, "task " + String.join(", ", tasks) + " runs again");
+            return StepResult.finish(Outcome.SUCCEEDED, success);
         }
         if (elapsed(a, ctx).compareTo(ctx.settings().verifyTimeout()) > 0) {
-            return StepResult.finish(Outcome.FAILED, "not running " + Durations.format(ctx.settings().verifyTimeout())
+            return StepResult.fail("not running " + Durations.format(ctx.settings().verifyTimeout())
                     + " after the restart: " + String.join(", ", waiting));
         }
         return StepResult.waitFor(RECHECK, "waiting for " + String.join(", ", waiting));
@@ -196,25 +240,25 @@ final class TaskLifecycle {
      * Running without errors for {@link #STABLE} (DM may show Running for a moment before the next failure), and
      * either synced or with its position moved since first seen running.
      */
-    private static boolean runsAndMoves(ActiveRemediation a, PlaybookContext ctx, String task, Subtask st) {
+    private static boolean runsAndMoves(TaskProgress p, PlaybookContext ctx, Subtask st) {
         if (st.stage() == Stage.FINISHED) {
             return true;
         }
-        String since = "runningSince/" + task + "/" + st.source();
-        String from = "verifyFrom/" + task + "/" + st.source();
+        String source = String.valueOf(st.source());
         if (st.stage() != Stage.RUNNING || !st.errors().isEmpty()) {
-            a.facts.remove(since);
-            a.facts.remove(from);
+            p.runningSince.remove(source);
+            p.runningFrom.remove(source);
             return false;
         }
         String position = st.sync() == null ? "" : String.valueOf(st.sync().syncerBinlog());
-        if (Facts.get(a, since).isEmpty()) {
-            Facts.put(a, since, ctx.now().toString());
-            Facts.put(a, from, position);
+        if (!p.runningSince.containsKey(source)) {
+            p.runningSince.put(source, ctx.now().toString());
+            p.runningFrom.put(source, position);
             return false;
         }
-        boolean stable = !Instant.parse(Facts.get(a, since).get()).plus(STABLE).isAfter(ctx.now());
-        boolean progressing = st.sync() == null || st.sync().synced() || !position.equals(Facts.get(a, from).orElse(""));
+        boolean stable = !Instant.parse(p.runningSince.get(source)).plus(STABLE).isAfter(ctx.now());
+        boolean progressing = st.sync() == null || st.sync().synced()
+                || !position.equals(p.runningFrom.getOrDefault(source, ""));
         return stable && progressing;
     }
 
@@ -226,6 +270,9 @@ final class TaskLifecycle {
     }
 
     static String shorten(String text) {
+        if (text == null) {
+            return null;
+        }
         return text.length() <= 500 ? text : text.substring(0, 497) + "...";
     }
 

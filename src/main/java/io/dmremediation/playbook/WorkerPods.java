@@ -11,7 +11,7 @@ import java.util.Optional;
  * The DM-worker pods of a cluster. Under TiDB Operator a DM-worker's name is its pod's name
  * (dm-on-k8s §2.2); with an explicit selector the worker's advertised address names the pod.
  */
-public final class WorkerPods {
+public final class WorkerPods implements WorkerPodControl {
 
     private final KubernetesClient client;
     private final String namespace;
@@ -31,6 +31,7 @@ public final class WorkerPods {
     }
 
     /** The pod running this DM-worker: the pod of that name, or the pod whose name starts the worker's address. */
+    @Override
     public Optional<Pod> find(String workerName, String workerAddress) {
         List<Pod> pods = list();
         Optional<Pod> byName = pods.stream().filter(p -> p.getMetadata().getName().equals(workerName)).findFirst();
@@ -44,10 +45,12 @@ public final class WorkerPods {
                 .findFirst();
     }
 
+    @Override
     public Optional<Pod> get(String name) {
         return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
     }
 
+    @Override
     public void delete(String name) {
         client.pods().inNamespace(namespace).withName(name).delete();
     }

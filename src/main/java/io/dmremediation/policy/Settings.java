@@ -17,6 +17,11 @@ public record Settings(Map<ErrorClass, ClassPolicy> policies, BackoffPolicy back
         policies = Map.copyOf(policies);
     }
 
+    /** These settings with another blast-radius limit (the cluster's, which may be lower than this resource's). */
+    public Settings withMaxConcurrentRemediations(int limit) {
+        return new Settings(policies, backoff, healthyResetAfter, paused, dryRun, limit, pollInterval, verifyTimeout);
+    }
+
     public ClassPolicy policy(ErrorClass errorClass) {
         ClassPolicy p = policies.get(errorClass);
         return p != null ? p : defaultPolicies().get(errorClass);

@@ -38,7 +38,21 @@ public final class EmbeddedMariaDb {
         return shared;
     }
 
+    /**
+     * A server of its own (not the shared one) that speaks only TLS, with these PEM files: {@code
+     * require-secure-transport} makes it refuse a plain-text client, as a downstream that requires TLS does.
+     * {@link #stop()} it when done.
+     */
+    public static EmbeddedMariaDb startWithTls(java.nio.file.Path ca, java.nio.file.Path cert, java.nio.file.Path key) {
+        return start(java.util.List.of("--ssl-ca=" + ca, "--ssl-cert=" + cert, "--ssl-key=" + key,
+                "--require-secure-transport=ON"));
+    }
+
     private static EmbeddedMariaDb start() {
+        return start(java.util.List.of());
+    }
+
+    private static EmbeddedMariaDb start(java.util.List<String> extraArgs) {
         try {
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
             config.setPort(0);
@@ -61,6 +75,7 @@ public final class EmbeddedMariaDb {
             java.nio.file.Files.writeString(init, "CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '"
                     + password + "';\nGRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION;\n");
             config.addArg("--init-file=" + init);
+            extraArgs.forEach(config::addArg);
             DB db = PatientDb.create(config.build());
             db.start();
             java.nio.file.Files.deleteIfExists(init);

@@ -47,7 +47,8 @@ public final class KubeWorld implements AutoCloseable {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMixedDispatcher mixed = new KubernetesMixedDispatcher(responses);
-        Dispatcher inner = kubectl ? new KubectlCompatDispatcher(mixed) : mixed;
+        Dispatcher locked = new OptimisticLocking(mixed);
+        Dispatcher inner = kubectl ? new KubectlCompatDispatcher(locked) : locked;
         MockWebServer web = new MockWebServer();
         ApiRequestCounter counter = new ApiRequestCounter(inner, web);
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),

@@ -404,20 +404,38 @@ public final class KubectlCompatDispatcher extends Dispatcher {
     }
 
     /** A simple JSONPath of the form {@code .a.b[0].c}: what printer columns use. Missing node when absent. */
-    static JsonNode at(JsonNode root, String jsonPath) {
+    /** One step of a printer column's JSONPath: {@code .name}, {@code [3]}, or {@code [?(@.type=="Ready")]}. */
+    private static final Pattern STEP = Pattern.compile(
+            "\\.([A-Za-z0-9_-]+)|\\[(\\d+)]|\\[\\?\\(@\\.([A-Za-z0-9_-]+)==\"([^\"]*)\"\\)]");
+
+    /**
+     * The value at a printer column's JSONPath: field names, indexes, and the filter the READY column uses (the first
+     * array element whose field equals the string). Anything else reads as missing.
+     */
+    public static JsonNode at(JsonNode root, String jsonPath) {
         JsonNode n = root;
-        for (String part : jsonPath.replaceFirst("^\\.", "").split("\\.")) {
-            Matcher idx = Pattern.compile("^([^\\[]*)((?:\\[\\d+])*)$").matcher(part);
-            if (!idx.matches()) {
+        String path = jsonPath.startsWith(".") || jsonPath.startsWith("[") ? jsonPath : "." + jsonPath;
+        Matcher m = STEP.matcher(path);
+        int at = 0;
+        while (at < path.length()) {
+            if (!m.find(at) || m.start() != at) {
                 return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
             }
-            if (!idx.group(1).isEmpty()) {
-                n = n.path(idx.group(1));
+            if (m.group(1) != null) {
+                n = n.path(m.group(1));
+            } else if (m.group(2) != null) {
+                n = n.path(Integer.parseInt(m.group(2)));
+            } else {
+                JsonNode match = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                for (JsonNode e : n) {
+                    if (e.path(m.group(3)).isValueNode() && m.group(4).equals(e.path(m.group(3)).asText())) {
+                        match = e;
+                        break;
+                    }
+                }
+                n = match;
             }
-            Matcher i = Pattern.compile("\\[(\\d+)]").matcher(idx.group(2));
-            while (i.find()) {
-                n = n.path(Integer.parseInt(i.group(1)));
-            }
+            at = m.end();
         }
         return n;
     }

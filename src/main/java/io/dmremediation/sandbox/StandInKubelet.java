@@ -48,14 +48,7 @@ import java.util.function.Function;
  * back: termination message, exit code, Complete or Failed. The deadline is enforced like the Job controller
  * does. Faults for tests: a Job can be made to fail or to hang.
  */
-public final class StandInKubelet implements AutoCloseable {
-
-    /** What happens to the next Jobs whose name starts with a prefix. */
-    public enum Behaviour { RUN, FAIL, HANG }
-
-    /** One Job run, as the tests see it. */
-    public record Run(String job, List<String> args, int exitCode, String stdout, String stderr) {
-    }
+public final class StandInKubelet implements Kubelet, AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
@@ -99,10 +92,12 @@ public final class StandInKubelet implements AutoCloseable {
     }
 
     /** Jobs whose name starts with {@code prefix} fail (exit 1 without running) or hang until their deadline. */
+    @Override
     public void behave(String prefix, Behaviour behaviour) {
         behaviours.put(prefix, behaviour);
     }
 
+    @Override
     public List<Run> runs() {
         return List.copyOf(runs);
     }
@@ -110,6 +105,23 @@ public final class StandInKubelet implements AutoCloseable {
     private Behaviour behaviourOf(String job) {
         return behaviours.entrySet().stream().filter(e -> job.startsWith(e.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(Behaviour.RUN);
+    }
+
+    /** A Job held by {@link Behaviour#HANG}, until its deadline or {@link #release}. */
+    private record Hanging(Job job, Container container, Pod pod) {
+    }
+
+    private final Map<String, Hanging> hanging = new ConcurrentHashMap<>();
+
+    /** Lets the hanging Jobs whose name starts with {@code prefix} run now, as a slow node finally would. */
+    public void release(String prefix) {
+        behaviours.remove(prefix);
+        for (String name : List.copyOf(hanging.keySet())) {
+            Hanging h = name.startsWith(prefix) ? hanging.remove(name) : null;
+            if (h != null) {
+                executor.execute(() -> execute(h.job(), h.container(), h.pod(), false));
+            }
+        }
     }
 
     private void admit(Job job) {
@@ -130,9 +142,13 @@ public final class StandInKubelet implements AutoCloseable {
             setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(Instant.now().toString()).build());
             Long deadline = job.getSpec().getActiveDeadlineSeconds();
             if (behaviour == Behaviour.HANG) {
+                hanging.put(name, new Hanging(job, c, pod));
                 if (deadline != null) {
-                    executor.schedule(() -> finish(name, pod, 1, "", "DeadlineExceeded",
-                            "Job was active longer than specified deadline"), deadline, TimeUnit.SECONDS);
+                    executor.schedule(() -> {
+                        if (hanging.remove(name) != null) {
+                            finish(name, pod, 1, "", "DeadlineExceeded", "Job was active longer than specified deadline");
+                        }
+                    }, deadline, TimeUnit.SECONDS);
                 }
                 return;
             }
@@ -141,13 +157,13 @@ public final class StandInKubelet implements AutoCloseable {
                         "BackoffLimitExceeded", "Job has reached the specified backoff limit");
                 return;
             }
-            execute(job, c, pod);
+            execute(job, c, pod, behaviour == Behaviour.RUN_THEN_DIE);
         } catch (RuntimeException e) {
             // the Job was deleted while admitted, or the world is closing
         }
     }
 
-    private void execute(Job job, Container c, Pod pod) {
+    private void execute(Job job, Container c, Pod pod, boolean dieAfter) {
         String name = job.getMetadata().getName();
         Map<String, Path> mounts = mounts(job, c);
         List<String> args = new ArrayList<>();
@@ -166,7 +182,8 @@ public final class StandInKubelet implements AutoCloseable {
         for (EnvVar v : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
             String value = resolve(v);
             if (value != null) {
-                env.put(v.getName(), "DMR_REPORT_FILE".equals(v.getName()) ? report.toString() : value);
+                // a path under a mounted volume (DOWNSTREAM_TLS_DIR) is the local directory behind it, as for args
+                env.put(v.getName(), "DMR_REPORT_FILE".equals(v.getName()) ? report.toString() : mapPath(value, mounts));
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -195,7 +212,9 @@ public final class StandInKubelet implements AutoCloseable {
         }
         runs.add(new Run(name, List.copyOf(args), code, out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8)));
-        if (code == 0) {
+        if (dieAfter) {
+            finish(name, pod, 137, "", "PodFailurePolicy", "the pod was lost after its container ran");
+        } else if (code == 0) {
             finish(name, pod, 0, message, null, null);
         } else {
             finish(name, pod, code, message, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
@@ -242,10 +261,44 @@ public final class StandInKubelet implements AutoCloseable {
             for (Volume v : volumes == null ? List.<Volume>of() : volumes) {
                 if (v.getName().equals(m.getName()) && v.getPersistentVolumeClaim() != null) {
                     mounts.put(m.getMountPath(), claimDirs.apply(v.getPersistentVolumeClaim().getClaimName()));
+                } else if (v.getName().equals(m.getName()) && v.getSecret() != null) {
+                    mounts.put(m.getMountPath(), secretVolume(job, v.getSecret()));
                 }
             }
         }
         return mounts;
+    }
+
+    /**
+     * A Secret volume as the kubelet lays it out: each listed key that the Secret has becomes a file; with
+     * {@code optional}, missing keys (or a missing Secret) are left out instead of failing the pod.
+     */
+    private Path secretVolume(Job job, io.fabric8.kubernetes.api.model.SecretVolumeSource source) {
+        try {
+            Files.createDirectories(scratch);
+            Path dir = Files.createTempDirectory(scratch, job.getMetadata().getName() + "-secret-");
+            Secret s = client.secrets().inNamespace(namespace).withName(source.getSecretName()).get();
+            Map<String, String> data = s == null || s.getData() == null ? Map.of() : s.getData();
+            List<io.fabric8.kubernetes.api.model.KeyToPath> items = source.getItems() == null ? List.of()
+                    : source.getItems();
+            for (io.fabric8.kubernetes.api.model.KeyToPath item : items) {
+                String encoded = data.get(item.getKey());
+                if (encoded == null && s != null && s.getStringData() != null && s.getStringData().get(item.getKey()) != null) {
+                    encoded = Base64.getEncoder().encodeToString(
+                            s.getStringData().get(item.getKey()).getBytes(StandardCharsets.UTF_8));
+                }
+                if (encoded == null) {
+                    if (!Boolean.TRUE.equals(source.getOptional())) {
+                        throw new IllegalStateException("Secret " + source.getSecretName() + " has no key " + item.getKey());
+                    }
+                    continue;
+                }
+                Files.write(dir.resolve(item.getPath()), Base64.getDecoder().decode(encoded));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A container path under a mounted volume becomes the local directory behind it. */

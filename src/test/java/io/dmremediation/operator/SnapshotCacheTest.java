@@ -8,11 +8,8 @@ import io.dmremediation.dm.DmMaster;
 import io.dmremediation.dm.DmUnreachableException;
 import io.dmremediation.domain.DmSnapshot;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -209,33 +206,6 @@ class SnapshotCacheTest {
                         }
                         default -> throw new UnsupportedOperationException(m.getName());
                     });
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

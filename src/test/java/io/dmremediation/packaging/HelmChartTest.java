@@ -31,6 +31,8 @@ class HelmChartTest {
     static final String IMAGE = "ghcr.io/dmremediation/dm-remediation-operator:0.1.0";
     static final String CRD = "dmremediations.dmremediation.io-v1.yml";
     static final YAMLMapper YAML = new YAMLMapper();
+    /** The label of the chart's aggregated ClusterRoles for people. */
+    static final String USER_ROLE = "users";
 
     static Path chart() {
         return Tools.projectDir().resolve("helm").resolve("dm-remediation-operator");
@@ -76,6 +78,18 @@ class HelmChartTest {
     record Rendered(List<JsonNode> docs) {
         List<JsonNode> ofKind(String kind) {
             return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        }
+
+        /** The operator's own Roles and ClusterRoles, not the aggregated ones for people. */
+        List<JsonNode> operatorRoles(String kind) {
+            return ofKind(kind).stream().filter(d -> !USER_ROLE.equals(d.path("metadata").path("labels")
+                    .path("dmremediation.io/role-for").asText())).toList();
+        }
+
+        JsonNode operatorClusterRole() {
+            List<JsonNode> all = operatorRoles("ClusterRole");
+            assertThat(all).as("one operator ClusterRole").hasSize(1);
+            return all.get(0);
         }
 
         JsonNode one(String kind) {
@@ -126,7 +140,8 @@ class HelmChartTest {
             "|pods|get,list,watch,delete",
             "batch|jobs|get,list,watch,create,delete",
             "|secrets|get,create,patch,delete",
-            "|events|get,create,patch");
+            "|events|get,create,patch",
+            "pingcap.com|dmclusters|get");
     static final String SELF_SUBJECT_RULES_REVIEW = "authorization.k8s.io|selfsubjectrulesreviews|create";
     static final Set<String> LEASE_RULES = Set.of(
             "coordination.k8s.io|leases|create",
@@ -136,17 +151,15 @@ class HelmChartTest {
 
     @Test
     void chartCrdIsTheGeneratedOne() throws IOException {
-        String inChart = Files.readString(chart().resolve("crds").resolve(CRD));
-        assertThat(inChart).as("helm/dm-remediation-operator/crds/%s must be a copy of crds/%s", CRD, CRD)
+        String inChart = Files.readString(chart().resolve("files").resolve(CRD));
+        assertThat(inChart).as("helm/dm-remediation-operator/files/%s must be a copy of crds/%s", CRD, CRD)
                 .isEqualTo(Files.readString(Tools.projectDir().resolve("crds").resolve(CRD)));
         try (InputStream in = getClass().getResourceAsStream(CrdSchema.CRD_RESOURCE)) {
             assertThat(in).isNotNull();
             assertThat(inChart).as("and of the CRD the build generates").isEqualTo(new String(in.readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8));
         }
-        try (var files = Files.list(chart().resolve("crds"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(CRD);
-        }
+        assertThat(chart().resolve("crds")).as("Helm never upgrades crds/: the CRD is a template").doesNotExist();
     }
 
     @Test
@@ -180,7 +193,12 @@ class HelmChartTest {
     @Test
     void lintStrictPassesForEveryMode() {
         for (List<String> sets : List.of(List.<String>of(), List.of("watchNamespaces={dm,dm2}"),
-                List.of("leaderElection.enabled=false", "replicaCount=1"), List.of("serviceMonitor.enabled=true"))) {
+                List.of("leaderElection.enabled=false", "replicaCount=1"), List.of("serviceMonitor.enabled=true"),
+                List.of("prometheusRule.enabled=true", "grafanaDashboard.enabled=true"),
+                List.of("crds.install=false", "rbac.userRoles=false", "podDisruptionBudget.enabled=false"),
+                List.of("image.digest=sha256:" + "b".repeat(64), "jobs.tolerations[0].key=dedicated",
+                        "jobs.tolerations[0].operator=Exists", "jobs.nodeSelector.pool=dm",
+                        "workerPodSelector=app=dm-worker"))) {
             List<String> args = new ArrayList<>(List.of("lint", "--strict", chart().toString()));
             sets.forEach(s -> args.addAll(List.of("--set", s)));
             Tools.Run run = helm(args.toArray(String[]::new));
@@ -199,6 +217,9 @@ class HelmChartTest {
                 "httpPort=80", "/httpPort",
                 "image.pullPolicy=Sometimes", "/image/pullPolicy",
                 "watchNamespaces={Bad_NS}", "/watchNamespaces/0",
+                "image.digest=latest", "/image/digest",
+                "prometheusRule.dmMasterUnreachableFor=five", "/prometheusRule/dmMasterUnreachableFor",
+                "jobs.resourcez.cpu=1", "resourcez",
                 "replicaCont=2", "replicaCont");
         bad.forEach((set, where) -> {
             Tools.Run run = helm("template", RELEASE, chart().toString(), "--set", set);
@@ -221,8 +242,8 @@ class HelmChartTest {
         Rendered r = template();
         Set<String> kinds = r.docs().stream().map(d -> d.path("kind").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(kinds).containsExactly("ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service",
-                        "ServiceAccount");
+        assertThat(kinds).containsExactly("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment",
+                "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount");
         JsonNode deployment = r.one("Deployment");
         assertThat(deployment.path("metadata").path("name").asText()).isEqualTo(FULLNAME);
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
@@ -289,7 +310,7 @@ class HelmChartTest {
     @Test
     void defaultRbacIsExactlyWhatTheOperatorUses() throws IOException {
         Rendered r = template();
-        JsonNode clusterRole = r.one("ClusterRole");
+        JsonNode clusterRole = r.operatorClusterRole();
         Set<String> expected = new TreeSet<>(WATCH_RULES);
         expected.add(SELF_SUBJECT_RULES_REVIEW);
         assertThat(rules(clusterRole)).isEqualTo(expected);
@@ -313,7 +334,7 @@ class HelmChartTest {
     @Test
     void namespacedModeHasARolePerWatchedNamespaceAndNoClusterRole() throws IOException {
         Rendered r = template("watchNamespaces={dm,dm2}");
-        assertThat(r.ofKind("ClusterRole")).isEmpty();
+        assertThat(r.operatorRoles("ClusterRole")).isEmpty();
         assertThat(r.ofKind("ClusterRoleBinding")).isEmpty();
         assertThat(r.env("WATCH_NAMESPACES")).isEqualTo("dm,dm2");
 
@@ -347,12 +368,13 @@ class HelmChartTest {
                 .as("never two acting replicas during an upgrade").isEqualTo("Recreate");
         assertThat(r.ofKind("Role")).as("no lease Role").isEmpty();
         assertThat(r.ofKind("RoleBinding")).isEmpty();
-        assertThat(rules(r.one("ClusterRole"))).isEqualTo(WATCH_RULES);
+        assertThat(rules(r.operatorClusterRole())).isEqualTo(WATCH_RULES);
+        assertThat(r.ofKind("PodDisruptionBudget")).as("no budget for a single replica").isEmpty();
 
         Rendered namespaced = template("leaderElection.enabled=false", "replicaCount=1", "watchNamespaces={dm}");
         assertThat(namespaced.ofKind("Role")).singleElement()
                 .satisfies(role -> assertThat(role.path("metadata").path("namespace").asText()).isEqualTo("dm"));
-        assertThat(namespaced.ofKind("ClusterRole")).isEmpty();
+        assertThat(namespaced.operatorRoles("ClusterRole")).isEmpty();
     }
 
     @Test

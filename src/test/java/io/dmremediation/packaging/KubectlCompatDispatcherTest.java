@@ -174,15 +174,16 @@ class KubectlCompatDispatcherTest {
         assertThat(table.path("kind").asText()).isEqualTo("Table");
         List<String> columns = new java.util.ArrayList<>();
         table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
-        assertThat(columns).containsExactly("Name", "Cluster", "Tasks", "Healthy", "Phase", "Last-Action", "Age");
+        assertThat(columns).containsExactly("Name", "Ready", "Cluster", "Tasks", "Healthy", "Phase", "Last-Action", "Age",
+                "Poll-Interval", "Last-Poll", "Escalated");
         JsonNode cells = table.path("rows").get(0).path("cells");
         assertThat(cells.get(0).asText()).isEqualTo("orders");
-        assertThat(cells.get(1).asText()).isEqualTo("basic");
-        assertThat(cells.get(2).asInt()).isEqualTo(3);
-        assertThat(cells.get(3).asInt()).isEqualTo(2);
-        assertThat(cells.get(4).asText()).isEqualTo("Healthy");
-        assertThat(cells.get(5).isNull()).as("no last action yet").isTrue();
-        assertThat(cells.get(6).asText()).as("an age, not a timestamp").matches("[0-9]+s");
+        assertThat(cells.get(2).asText()).isEqualTo("basic");
+        assertThat(cells.get(3).asInt()).isEqualTo(3);
+        assertThat(cells.get(4).asInt()).isEqualTo(2);
+        assertThat(cells.get(5).asText()).isEqualTo("Healthy");
+        assertThat(cells.get(6).isNull()).as("no last action yet").isTrue();
+        assertThat(cells.get(7).asText()).as("an age, not a timestamp").matches("[0-9]+s");
         assertThat(table.path("rows").get(0).path("object").path("metadata").path("namespace").asText()).isEqualTo(NS);
 
         JsonNode single = JSON.readTree(get("/apis/dmremediation.io/v1alpha1/namespaces/dm/dmremediations/orders",
@@ -231,5 +232,20 @@ class KubectlCompatDispatcherTest {
         assertThat(human.apply(Duration.ofDays(40))).isEqualTo("40d");
         assertThat(human.apply(Duration.ofDays(800))).isEqualTo("2y70d");
         assertThat(human.apply(Duration.ofSeconds(-5))).isEqualTo("<invalid>");
+    }
+
+    @org.junit.jupiter.api.Test
+    void printerColumnPathsReadFieldsIndexesAndTheReadyFilter() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"status\":{\"phase\":\"Healthy\",\"conditions\":[{\"type\":\"Degraded\",\"status\":\"False\"},"
+                        + "{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+        assertThat(io.dmremediation.sandbox.KubectlCompatDispatcher.at(r, ".status.phase").asText()).isEqualTo("Healthy");
+        assertThat(io.dmremediation.sandbox.KubectlCompatDispatcher.at(r, ".status.conditions[0].type").asText())
+                .isEqualTo("Degraded");
+        assertThat(io.dmremediation.sandbox.KubectlCompatDispatcher.at(r,
+                ".status.conditions[?(@.type==\"Ready\")].status").asText()).isEqualTo("True");
+        assertThat(io.dmremediation.sandbox.KubectlCompatDispatcher.at(r,
+                ".status.conditions[?(@.type==\"Paused\")].status").isMissingNode()).isTrue();
+        assertThat(io.dmremediation.sandbox.KubectlCompatDispatcher.at(r, ".status[*]").isMissingNode()).isTrue();
     }
 }

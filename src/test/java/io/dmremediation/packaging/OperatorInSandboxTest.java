@@ -19,8 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,27 +122,7 @@ class OperatorInSandboxTest {
          * are at least two spaces apart and cells start where their header starts.
          */
         static List<Map<String, String>> table(String output) {
-            List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
-            assertThat(lines).as("a header").isNotEmpty();
-            String header = lines.get(0);
-            List<String> names = new ArrayList<>();
-            List<Integer> starts = new ArrayList<>();
-            Matcher m = Pattern.compile("\\S+(?: \\S+)*").matcher(header);
-            while (m.find()) {
-                names.add(m.group());
-                starts.add(m.start());
-            }
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    int from = Math.min(starts.get(i), line.length());
-                    int to = i + 1 < names.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
-                    row.put(names.get(i), line.substring(from, to).strip());
-                }
-                rows.add(row);
-            }
-            return rows;
+            return KubectlOutput.table(output);
         }
 
         @Test
@@ -152,10 +130,11 @@ class OperatorInSandboxTest {
             String out = ok("get", "dmr");
             List<Map<String, String>> rows = table(out);
             assertThat(rows).hasSize(1);
-            assertThat(rows.get(0).keySet()).containsExactly("NAME", "CLUSTER", "TASKS", "HEALTHY", "PHASE", "LAST-ACTION",
-                    "AGE");
+            assertThat(rows.get(0).keySet()).containsExactly("NAME", "READY", "CLUSTER", "TASKS", "HEALTHY", "PHASE",
+                    "LAST-ACTION", "AGE");
             Map<String, String> row = rows.get(0);
             assertThat(row.get("NAME")).isEqualTo(NAME);
+            assertThat(row.get("READY")).as("the Ready condition").isEqualTo("True");
             assertThat(row.get("CLUSTER")).isEqualTo(SandboxWorld.CLUSTER);
             assertThat(row.get("TASKS")).isEqualTo("2");
             assertThat(row.get("HEALTHY")).isEqualTo("2");
@@ -173,9 +152,14 @@ class OperatorInSandboxTest {
         void wideAndAllNamespacesKeepTheColumns() {
             List<Map<String, String>> wide = table(ok("get", "dmr", "-o", "wide"));
             assertThat(wide).singleElement().satisfies(row -> {
-                assertThat(row.keySet()).containsExactly("NAME", "CLUSTER", "TASKS", "HEALTHY", "PHASE", "LAST-ACTION", "AGE");
+                assertThat(row.keySet()).containsExactly("NAME", "READY", "CLUSTER", "TASKS", "HEALTHY", "PHASE",
+                        "LAST-ACTION", "AGE", "POLL-INTERVAL", "LAST-POLL", "ESCALATED");
                 assertThat(row.get("PHASE")).isEqualTo("Healthy");
                 assertThat(row.get("LAST-ACTION")).startsWith("FixRelayMeta");
+                assertThat(row.get("POLL-INTERVAL")).as("spec.pollInterval").isEqualTo(
+                        ok("get", "dmr", NAME, "-o", "jsonpath={.spec.pollInterval}"));
+                assertThat(row.get("LAST-POLL")).as("an age").matches("[0-9]+(s|m[0-9]*s?)");
+                assertThat(row.get("ESCALATED")).isEqualTo("0");
             });
             List<Map<String, String>> all = table(ok("get", "dmr", "-A"));
             assertThat(all).singleElement().satisfies(row -> {
@@ -395,8 +379,11 @@ class OperatorInSandboxTest {
                     Duration.ofMinutes(2));
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             try {
+                // the operator's own roles; the aggregated ones for people grant it nothing
                 return HelmChartTest.parse(run.stdout()).stream()
-                        .filter(d -> Set.of("Role", "ClusterRole").contains(d.path("kind").asText())).toList();
+                        .filter(d -> Set.of("Role", "ClusterRole").contains(d.path("kind").asText()))
+                        .filter(d -> !HelmChartTest.USER_ROLE.equals(d.path("metadata").path("labels")
+                                .path("dmremediation.io/role-for").asText())).toList();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -446,6 +433,18 @@ class OperatorInSandboxTest {
             }
             assertThat(unused).as("granted but never used: drop the verb, or say in NOT_EXERCISED why it is needed")
                     .isEmpty();
+        }
+
+        @Test
+        void podsAreListedAndWatchedOnlyByLabelNeverAllOfThem() {
+            List<String> podQueries = sandbox.operatorRequests().stream()
+                    .filter(r -> r.startsWith("GET ") && r.matches("GET /api/v1/namespaces/[^/]+/pods(\\?.*)?")).toList();
+            assertThat(podQueries).as("the operator lists and watches pods").isNotEmpty();
+            assertThat(podQueries).as("every list and watch of pods selects by label")
+                    .allSatisfy(r -> assertThat(r).contains("labelSelector="));
+            List<String> watches = podQueries.stream().filter(r -> r.matches(".*[?&]watch=(true|1).*")).toList();
+            assertThat(watches).as("the pod informer's watch").isNotEmpty().allSatisfy(r -> assertThat(
+                    URLDecoder.decode(r, StandardCharsets.UTF_8)).contains("labelSelector=app.kubernetes.io/component=dm-worker"));
         }
 
         @Test

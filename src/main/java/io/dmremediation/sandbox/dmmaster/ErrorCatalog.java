@@ -244,12 +244,14 @@ final class ErrorCatalog {
     }
 
     /**
-     * 20038 ErrConfigGlobalConfigsUnused (pingcap/tiflow:dm/dm/config/task.go:825-827@cc3de9e9e050, v8.5.4
-     * dm/config/task.go:990), as real DM-master's start-task returned it: class dm-master, names as Go's {@code %v}.
+     * A named config no mysql-instance uses ({@code ErrConfigGlobalConfigsUnused}, pingcap/tiflow:dm/config/task.go
+     * :945-990@v8.5.4, message pingcap/tiflow:dm/pkg/terror/error_list.go:956@v8.5.4): Go's {@code %v} of the sorted
+     * names. Class dm-master, not config: start-task re-classes every config error it meets
+     * (pingcap/tiflow:dm/master/server.go:1657@v8.5.4, terror.WithClass), and real DM answered so (docs/real-dm-checks.md).
      */
-    static ProcessError globalConfigsUnused(List<String> names) {
+    static ProcessError globalConfigsUnused(List<String> sortedNames) {
         return new ProcessError(20038, "dm-master", INTERNAL, HIGH, "The configurations as following ["
-                + String.join(" ", names) + "] are set in global configuration but instances don't use them", "",
+                + String.join(" ", sortedNames) + "] are set in global configuration but instances don't use them", "",
                 "Please check the configuration files.");
     }
 

@@ -28,7 +28,13 @@ public record Fault(Kind kind, Duration delay, ProcessError error) {
          * A leader change: the master answering knows no leader. Gateway: HTTP 500 with grpc-gateway's error
          * body for terror 38043; OpenAPI: 400 with an empty body (reverseRequestToLeaderMW aborts, §1).
          */
-        NOT_LEADER
+        NOT_LEADER,
+        /**
+         * A success that says nothing and does nothing: gateway {@code result: true} with no sources, OpenAPI an
+         * empty list. The shape DM gives for a task whose subtasks it cannot reach or has not bound, and what a
+         * client must not read as "the task is gone".
+         */
+        EMPTY
     }
 
     public Fault {
@@ -63,6 +69,10 @@ public record Fault(Kind kind, Duration delay, ProcessError error) {
 
     public static Fault close() {
         return new Fault(Kind.CLOSE, null, null);
+    }
+
+    public static Fault empty() {
+        return new Fault(Kind.EMPTY, null, null);
     }
 
     public static Fault notLeader() {

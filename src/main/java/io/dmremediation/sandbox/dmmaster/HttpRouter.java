@@ -56,6 +56,9 @@ final class HttpRouter implements HttpHandler {
                     case DM_ERROR -> reply = isOpenApi(req)
                             ? OpenApi.error(fault.error()) : gateway.dmError(req, fault.error());
                     case NOT_LEADER -> reply = isOpenApi(req) ? HttpReply.empty(400) : gateway.notLeader(fault.error());
+                    case EMPTY -> reply = new HttpReply(200, "application/json", (isOpenApi(req)
+                            ? "{\"total\":0,\"data\":[]}" : "{\"result\":true,\"msg\":\"\",\"sources\":[]}")
+                            .getBytes(StandardCharsets.UTF_8));
                     case SLOW -> {
                         sleep(fault.delay().toMillis());
                         reply = dispatch(req);

@@ -140,16 +140,16 @@ final class TaskConfig {
             long metaPos = meta == null ? 4 : meta.path("binlog-pos").asLong(4);
             instances.add(new Instance(source, metaName, metaPos, safeMode));
         }
-        // a named syncer config no instance refers to is refused (task.go adjust, ErrConfigGlobalConfigsUnused;
-        // seen on real DM, docs/real-dm-checks.md); only syncers are checked here, the section the playbooks edit
+        // DM refuses named configs no instance uses (task.go:945-990@v8.5.4); of those kinds the simulator models
+        // only syncers, the one the operator edits
         List<String> unused = new ArrayList<>();
-        syncers.fieldNames().forEachRemaining(n -> {
+        syncers.fieldNames().forEachRemaining(configName -> {
             boolean used = false;
             for (JsonNode inst : insts) {
-                used |= n.equals(text(inst, "syncer-config-name"));
+                used |= configName.equals(text(inst, "syncer-config-name"));
             }
             if (!used) {
-                unused.add(n);
+                unused.add(configName);
             }
         });
         if (!unused.isEmpty()) {
