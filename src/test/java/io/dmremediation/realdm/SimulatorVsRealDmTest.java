@@ -180,7 +180,9 @@ class SimulatorVsRealDmTest {
         TABLE.add(new CheckTable.Row("R06", "§1.2, §10.9", "GET /apis/v1alpha1/tasks/{task}?type=1 (TaskType)",
                 "password " + simPw + "; syncer-config-name " + simSyncer + " (the YAML as submitted)",
                 "password " + realPw + "; syncer-config-name " + realSyncer + " (regenerated, defaults filled)",
-                "password: agree; layout: differ (not fixed, simulator keeps the submitted YAML; the operator handles both)",
+                realSyncer.equals(simSyncer) ? "agree (password and the regenerated layout's syncer name)"
+                        : "password: agree; layout: differ (the simulator keeps the submitted YAML; the operator"
+                        + " handles both)",
                 TEST + ".r06…"));
         assertThat(realPw).isEqualTo(simPw).isEqualTo("******");
         assertThat(realSyncer).isEqualTo("sync-01");
