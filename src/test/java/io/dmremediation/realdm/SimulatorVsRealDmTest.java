@@ -443,6 +443,35 @@ class SimulatorVsRealDmTest {
         assertThat(simMsg).isEqualTo(realMsg).contains("code=20038");
     }
 
+    /**
+     * Config errors through start-task: DM-master re-classes whatever the task config's checks return as
+     * {@code dm-master} (pingcap/tiflow:dm/master/server.go:1657@v8.5.4, terror.WithClass), so the class in the
+     * reply is not the error's own {@code config}.
+     */
+    @Test
+    void r18ConfigErrorsOfAStartTaskAreReportedAlike() {
+        String good = world.taskYaml("diff_cfgerr", "diff_cfgerr", world.tidb().port(), 30);
+        String noName = good.replaceFirst("name: diff_cfgerr\n", "");
+        String noSourceId = good.replaceFirst("source-id: " + RealDmWorld.SOURCE, "source-id: \"\"");
+        String unknownSource = good.replaceFirst("source-id: " + RealDmWorld.SOURCE, "source-id: nope");
+        for (String[] c : new String[][] {{"no name", noName, "20019"}, {"empty source-id", noSourceId, "20005"},
+                {"a source DM does not know", unknownSource, "20031"}}) {
+            Reply real = send(world.dm().masterUrl(), "POST", "/apis/v1alpha1/tasks",
+                    JSON.createObjectNode().put("task", c[1]).toString());
+            Reply simulated = send(sim.url(), "POST", "/apis/v1alpha1/tasks",
+                    JSON.createObjectNode().put("task", simYaml(c[1])).toString());
+            String realMsg = real.json().path("msg").asText();
+            String simMsg = simulated.json().path("msg").asText();
+            TABLE.add(new CheckTable.Row("R18", "§1.2", "POST /apis/v1alpha1/tasks, a task config with " + c[0],
+                    "result " + simulated.json().path("result") + ", " + simMsg,
+                    "result " + real.json().path("result") + ", " + realMsg,
+                    realMsg.equals(simMsg) ? "agree" : "differ", TEST + ".r18…"));
+            assertThat(real.json().path("result").asBoolean()).as(c[0]).isFalse();
+            assertThat(realMsg).as(c[0]).contains("code=" + c[2]);
+            assertThat(simMsg).as(c[0]).isEqualTo(realMsg);
+        }
+    }
+
     // ---- R16: the syncer reading from inside an event -------------------------------------------------------
 
     @Test

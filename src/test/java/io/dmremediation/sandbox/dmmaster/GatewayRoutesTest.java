@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The legacy gateway /apis/v1alpha1 (§1.1): every route, and where v5.x and v6+ differ. */
@@ -46,11 +47,20 @@ class GatewayRoutesTest {
         try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, false).build()) {
             JsonNode noName = startTask(sim, "task-mode: incremental\n").json();
             assertThat(noName.path("result").asBoolean()).isFalse();
-            assertThat(noName.path("msg").asText()).startsWith("[code=20004:class=config");
+            assertThat(noName.path("msg").asText()).startsWith("[code=20019:class=dm-master:scope=internal:level=medium], "
+                    + "Message: must specify a unique task name");
+
+            // real DM: the instance's ordinal in front (task.go's Annotatef), the class dm-master (start-task's)
+            JsonNode noSource = startTask(sim, SimSupport.taskYaml("gw-bad", false, "dm_meta", "\"\"")).json();
+            assertThat(noSource.path("msg").asText()).startsWith("[code=20005:class=dm-master:scope=internal:"
+                    + "level=medium], Message: mysql-instance: 0th: empty source-id not valid");
+            assertThat(List.of(0, 1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111).stream().map(ErrorCatalog::goOrdinal))
+                    .containsExactly("0th", "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd",
+                            "101st", "111th");
 
             JsonNode unknownSource = startTask(sim, SimSupport.taskYaml("gw-bad", false, "dm_meta", "nope")).json();
             assertThat(unknownSource.path("msg").asText())
-                    .contains("code=20031").contains("source nope in deployment configuration not found");
+                    .contains("code=20031:class=dm-master").contains("source nope in deployment configuration not found");
 
             // the password GetCfg hands out is not the password
             String obfuscated = SimSupport.taskYaml("gw-bad", false).replace("\"s3cret-pw\"", "'******'");
