@@ -161,7 +161,7 @@ final class DmHttp {
 
     // ---- status handling ----
 
-    /** A gateway reply must be 200; grpc-gateway maps gRPC errors to 4xx/5xx with {@code {"error","code","message"}}. */
+    /** A gateway reply must be 200; grpc-gateway maps gRPC errors to 4xx/5xx with {@code {"code","message","details"}}. */
     Reply checkGateway(Reply r, List<String> secrets) {
         if (r.status() == 200) {
             return r;

@@ -24,6 +24,14 @@ public final class GatewayClient implements DmMaster {
     static final String MEMBERS = "/apis/v1alpha1/members?worker=true";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * GetCfg's {@code CfgType} by number ({@code TaskType = 1}, {@code SourceType = 4}, pingcap/tiflow:dm/proto/dmmaster.proto).
+     * The name is refused: DM's gogo-generated enums are not in the registry grpc-gateway v1.16 reads query
+     * parameters through, so {@code ?type=TaskType} gets HTTP 400 "strconv.ParseInt: parsing \"TaskType\": invalid
+     * syntax" (seen on real DM, docs/real-dm-checks.md); a JSON body takes names, a query parameter only numbers.
+     */
+    static final String TASK_TYPE = "1";
+    static final String SOURCE_TYPE = "4";
     /** OperateTask's stop op: {@code Delete} since DM v6, {@code Stop} in v5.x (TaskOp, dmworker.proto). */
     private static final String DELETE = "Delete";
     private static final String STOP = "Stop";
@@ -88,10 +96,10 @@ public final class GatewayClient implements DmMaster {
         return Optional.empty();
     }
 
-    /** {@code GET /apis/v1alpha1/tasks/{task}?type=TaskType} → {@code GetCfgResponse.cfg}. */
+    /** {@code GET /apis/v1alpha1/tasks/{task}?type=1} (TaskType) → {@code GetCfgResponse.cfg}. */
     @Override
     public String taskConfig(String task) {
-        String cfg = config(task, "task", "TaskType");
+        String cfg = config(task, "task", TASK_TYPE);
         if (cfg.isBlank()) {
             // the name on one line, bounded: exception messages are one line, and a task name can hold anything
             throw new DmErrorReplyException(0, "", http.where() + " returned an empty config for task "
@@ -100,11 +108,11 @@ public final class GatewayClient implements DmMaster {
         return cfg;
     }
 
-    /** {@code GET /apis/v1alpha1/tasks/{source}?type=SourceType}; empty on "source not found" or an empty config. */
+    /** {@code GET /apis/v1alpha1/tasks/{source}?type=4} (SourceType); empty on "source not found" or an empty config. */
     @Override
     public Optional<String> sourceConfig(String source) {
         try {
-            String cfg = config(source, "source", "SourceType");
+            String cfg = config(source, "source", SOURCE_TYPE);
             return cfg.isBlank() ? Optional.empty() : Optional.of(cfg);
         } catch (DmErrorReplyException e) {
             if (e.dmMessage().toLowerCase(Locale.ROOT).contains("source not found")) {
@@ -160,7 +168,7 @@ public final class GatewayClient implements DmMaster {
 
     private static boolean rejectsOp(DmMasterException e, String op) {
         if (e instanceof DmHttpStatusException s) {
-            // grpc-gateway cannot decode the enum value: 400 {"error": "unknown value \"Delete\" for enum pb.TaskOp"…}
+            // grpc-gateway cannot decode the enum value: 400 {"code": 3, "message": "unknown value \"Delete\" for enum pb.TaskOp"}
             String d = s.detail().toLowerCase(Locale.ROOT);
             return s.status() == 400 && (d.contains("enum") || d.contains("taskop") || d.contains(op.toLowerCase(Locale.ROOT)));
         }

@@ -57,11 +57,30 @@ public final class OpenApiClient {
         if (r.status() == 404) {
             return OpenApiSupport.OFF;
         }
+        if (r.status() == 500 && r.body().isBlank() && v6TaskRouteAnswers(http)) {
+            return OpenApiSupport.V6;
+        }
         if (r.status() != 200) {
             throw http.statusError(r, List.of());
         }
         return http.parse(r, DmStatusJson::parseOpenApiSpec);
     }
+
+    /**
+     * DM v6.0 to v6.5.1 panic in {@code GET /api/v1/dm.json} unless TiUP stored the cluster topology
+     * ({@code info.Topology} is nil: pingcap/tiflow:dm/master/openapi_view.go:117@v6.5.0, fixed by #8638 in v6.5.2
+     * and v7.1.0); gin's recovery answers 500 with an empty body. Seen on real DM v6.5.0 (docs/real-dm-checks.md),
+     * the way a DM-master under TiDB Operator runs. Only v6+ has {@code GET /api/v1/tasks/{task-name}}: a task it
+     * knows (200) or DM's own "not exist" error (400 with {@code error_code}) proves the v6 OpenAPI; v5.4 answers
+     * that route with {@code {"error":"method not allowed"}}. Anything else leaves the 500 an error.
+     */
+    private static boolean v6TaskRouteAnswers(DmHttp http) {
+        DmHttp.Reply probe = http.get(TASKS + "/" + V6_PROBE_TASK);
+        return probe.status() == 200 || probe.status() == 400 && probe.body().contains("\"error_code\"");
+    }
+
+    /** A task name nobody uses, to probe the v6 get-task route. */
+    static final String V6_PROBE_TASK = "dmr-openapi-probe";
 
     public OpenApiSupport version() {
         return version;

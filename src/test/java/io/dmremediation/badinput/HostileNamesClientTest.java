@@ -114,8 +114,8 @@ class HostileNamesClientTest {
         OpenApiClient v5 = new OpenApiClient(dm.url(), DmHttpSettings.DEFAULTS, OpenApiSupport.V5);
         Map<String, BiConsumer<String, List<String>>> ops = new LinkedHashMap<>();
         ops.put("GET /apis/v1alpha1/status/{n}", (n, w) -> gateway.queryStatus(n));
-        ops.put("GET /apis/v1alpha1/tasks/{n}?type=TaskType", (n, w) -> gateway.taskConfig(n));
-        ops.put("GET /apis/v1alpha1/tasks/{n}?type=SourceType", (n, w) -> gateway.sourceConfig(n));
+        ops.put("GET /apis/v1alpha1/tasks/{n}?type=1", (n, w) -> gateway.taskConfig(n));
+        ops.put("GET /apis/v1alpha1/tasks/{n}?type=4", (n, w) -> gateway.sourceConfig(n));
         ops.put("PUT /apis/v1alpha1/tasks/{n} stop", (n, w) -> gateway.stopTask(n));
         ops.put("PUT /apis/v1alpha1/tasks/{n} pause", (n, w) -> gateway.pauseTask(n));
         ops.put("PUT /apis/v1alpha1/tasks/{n} resume", (n, w) -> gateway.resumeTask(n));

@@ -86,6 +86,30 @@ class DmMasterConnectionTest {
         assertThat(dm.targets()).containsExactly("GET /api/v1/dm.json", "GET /api/v1/dm.json");
     }
 
+    /**
+     * Real DM v6.5.0 without a TiUP topology (as under TiDB Operator) panics in GET /api/v1/dm.json: gin's recovery
+     * answers 500 with no body. The v6 get-task route tells the generation instead (docs/real-dm-checks.md).
+     */
+    @Test
+    void aV6MasterWhoseSpecRoutePanicsIsStillDetectedAsV6() {
+        dm.on("GET", "/api/v1/dm.json", FakeDmMaster.text(500, ""));
+        dm.on("GET", "/api/v1/tasks/" + OpenApiClient.V6_PROBE_TASK, json(400, "{\"error_code\": 46018, \"error_msg\": "
+                + "\"[code=46018:class=scheduler:scope=internal:level=medium], Message: task with name "
+                + OpenApiClient.V6_PROBE_TASK + " not exist\"}"));
+
+        assertThat(conn.detect()).isEqualTo(OpenApiSupport.V6);
+        assertThat(dm.targets()).containsExactly("GET /api/v1/dm.json", "GET /api/v1/tasks/" + OpenApiClient.V6_PROBE_TASK);
+    }
+
+    @Test
+    void aPanickingSpecRouteWithoutTheV6TaskRouteStaysAnError() {
+        dm.on("GET", "/api/v1/dm.json", FakeDmMaster.text(500, ""));
+        dm.on("GET", "/api/v1/tasks/" + OpenApiClient.V6_PROBE_TASK, json(400, "{\"error\": \"method not allowed\"}"));
+
+        assertThatThrownBy(() -> conn.detect()).isInstanceOfSatisfying(DmHttpStatusException.class,
+                e -> assertThat(e.status()).isEqualTo(500));
+    }
+
     @Test
     void aSpecThatIsNotJsonIsABadReply() {
         dm.on("GET", "/api/v1/dm.json", FakeDmMaster.text(200, "<html>Swagger UI</html>"));

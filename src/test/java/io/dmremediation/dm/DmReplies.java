@@ -70,8 +70,9 @@ final class DmReplies {
      * jsonpb message for an enum value the proto does not have (DM v5.x TaskOp has no Delete).
      */
     static String gatewayUnknownEnum(String op) {
-        String m = "unknown value \\\"\\\\\\\"" + op + "\\\\\\\"\\\" for enum pb.TaskOp";
-        return "{\"error\": \"" + m + "\", \"code\": 3, \"message\": \"" + m + "\"}";
+        // as real DM sends it (docs/real-dm-checks.md): no "error" key
+        String m = "unknown value \\\"" + op + "\\\" for enum pb.TaskOp";
+        return "{\"code\": 3, \"message\": \"" + m + "\", \"details\": []}";
     }
 
     /** StartTaskResponse{result, msg, sources, checkResult} (dmmaster.proto). */

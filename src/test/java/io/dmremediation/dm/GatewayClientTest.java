@@ -186,7 +186,7 @@ class GatewayClientTest {
         dm.on("GET", "/apis/v1alpha1/tasks/orders", json(DmReplies.config(TASK_YAML)));
 
         assertThat(gateway.taskConfig("orders")).isEqualTo(TASK_YAML);
-        assertThat(dm.requests().get(0).query()).isEqualTo("type=TaskType");
+        assertThat(dm.requests().get(0).query()).isEqualTo("type=1");
     }
 
     @Test
@@ -217,7 +217,7 @@ class GatewayClientTest {
 
         assertThat(gateway.sourceConfig("src-01")).contains(yaml);
         assertThat(gateway.sourceConfig("src-09")).isEmpty();
-        assertThat(dm.requests()).extracting(FakeDmMaster.Request::query).containsOnly("type=SourceType");
+        assertThat(dm.requests()).extracting(FakeDmMaster.Request::query).containsOnly("type=4");
     }
 
     // ---- names and addresses ----

@@ -292,13 +292,25 @@ final class ErrorCatalog {
                 "Please check the configuration file has correct YAML format.");
     }
 
-    static ProcessError taskNameEmpty() {
-        return new ProcessError(20004, "config", INTERNAL, MEDIUM, "task name should not be empty", "",
+    /**
+     * A task config without a name: the task config's own check, 20019 ErrConfigNeedUniqueTaskName
+     * (pingcap/tiflow:dm/config/task.go:668-669@v8.5.4, pingcap/tiflow:dm/pkg/terror/error_list.go:937@v8.5.4), not the
+     * subtask config's 20004 (dm/config/subtask.go:279@v8.5.4), which start-task never reaches first; real DM answered
+     * 20019 (docs/real-dm-checks.md R18).
+     */
+    static ProcessError taskNameNeeded() {
+        return new ProcessError(20019, "config", INTERNAL, MEDIUM, "must specify a unique task name", "",
                 "Please check the `name` config in task configuration file.");
     }
 
-    static ProcessError emptySourceId() {
-        return new ProcessError(20005, "config", INTERNAL, MEDIUM, "empty source-id not valid", "",
+    /**
+     * The index-th mysql-instance has no source-id: the error annotated with go-humanize's ordinal of the index
+     * (pingcap/tiflow:dm/config/task.go:767-769@v8.5.4, terror.Annotatef prefixes the message); real DM answered
+     * "mysql-instance: 0th: empty source-id not valid" (docs/real-dm-checks.md R18).
+     */
+    static ProcessError emptySourceId(int index) {
+        return new ProcessError(20005, "config", INTERNAL, MEDIUM,
+                "mysql-instance: " + goOrdinal(index) + ": empty source-id not valid", "",
                 "Please check the `source-id` config in configuration file.");
     }
 
@@ -407,5 +419,16 @@ final class ErrorCatalog {
 
     private static Position after(Position p) {
         return new Position(p.file(), p.offset() + 65);
+    }
+
+    /** go-humanize's Ordinal: 0th, 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st. */
+    static String goOrdinal(int n) {
+        String suffix = switch (n % 10) {
+            case 1 -> n % 100 == 11 ? "th" : "st";
+            case 2 -> n % 100 == 12 ? "th" : "nd";
+            case 3 -> n % 100 == 13 ? "th" : "rd";
+            default -> "th";
+        };
+        return n + suffix;
     }
 }

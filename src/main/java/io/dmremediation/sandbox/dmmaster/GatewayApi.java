@@ -140,11 +140,12 @@ final class GatewayApi {
 
     /**
      * GetCfg (server.go): the task config regenerated from what DM-master stored (§1.2, {@link ConfigRender}), the
-     * source config, the worker config; the type comes from the {@code type} query parameter (§1.1); none is
+     * source config, the worker config; the type comes from the {@code type} query parameter as a number (§1.1;
+     * TaskType = 1, SourceType = 4); none is
      * InvalidType.
      */
     private HttpReply getCfg(HttpRequest r, String name) {
-        String type = decodeEnum(r.param("type"), CFG_TYPES, "pb.CfgType", "type");
+        String type = decodeEnum(r.param("type"), CFG_TYPES);
         ObjectNode out = c.call(() -> switch (type) {
             case "TaskType" -> {
                 TaskState t = c.tasks.get(name);
@@ -297,23 +298,29 @@ final class GatewayApi {
         }
         String s = op.asText();
         if (!names.contains(s)) {
-            throw new BadRequest("unknown value \"\\\"" + s + "\\\"\" for enum pb.TaskOp");
+            // real DM: {"code":3,"message":"unknown value \"Bogus\" for enum pb.TaskOp"}
+            throw new BadRequest("unknown value \"" + s + "\" for enum pb.TaskOp");
         }
         return s;
     }
 
-    private static String decodeEnum(String value, List<String> names, String enumName, String field) {
+    /**
+     * An enum in a query parameter: by number only. DM's gogo-generated enums are not in the registry grpc-gateway
+     * v1.16 looks names up in ({@code runtime.populateField}), so it falls back to {@code strconv.ParseInt(value, 10,
+     * 32)} and a name fails (seen on real DM: docs/real-dm-checks.md). An unknown number passes through.
+     */
+    private static String decodeEnum(String value, List<String> names) {
         if (value == null || value.isEmpty()) {
             return names.get(0);
-        }
-        if (names.contains(value)) {
-            return value;
         }
         try {
             int n = Integer.parseInt(value);
             return n >= 0 && n < names.size() ? names.get(n) : value;
         } catch (NumberFormatException e) {
-            throw new BadRequest(field + ": unknown value \"" + value + "\" for enum " + enumName);
+            String why = value.matches("[+-]?\\d+") ? "value out of range" : "invalid syntax";
+            // Go's %q of the value (strconv.Quote), close enough for ASCII
+            String quoted = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            throw new BadRequest("strconv.ParseInt: parsing " + quoted + ": " + why);
         }
     }
 

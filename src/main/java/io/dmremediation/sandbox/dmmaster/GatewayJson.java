@@ -160,10 +160,12 @@ final class GatewayJson {
         return o;
     }
 
-    /** grpc-gateway v1's error body ({@code runtime.DefaultHTTPError}), in the gateway's jsonpb. */
+    /**
+     * grpc-gateway v1.16's error body as DM-master sends it: {@code {"code","message","details"}}, no {@code error}
+     * key (seen on real DM for an unknown enum and a bad query parameter, docs/real-dm-checks.md).
+     */
     static ObjectNode grpcError(int grpcCode, String message) {
         ObjectNode o = Json.object();
-        o.put("error", message);
         o.put("code", grpcCode);
         o.put("message", message);
         o.putArray("details");

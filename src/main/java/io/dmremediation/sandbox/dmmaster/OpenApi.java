@@ -446,7 +446,16 @@ final class OpenApi {
         return HttpReply.ginJson(200, OpenApiJson.list(data));
     }
 
+    /**
+     * The live spec. DM v6.0 to v6.5.1 dereference the TiUP cluster topology in this handler without a nil check
+     * (pingcap/tiflow:dm/dm/master/openapi_view.go:117@v6.1.0, fixed by #8638 in v6.5.2/v7.1.0): on a cluster TiUP did
+     * not deploy it panics and gin's recovery answers 500 with no body (seen on real DM v6.5.0,
+     * docs/real-dm-checks.md). The simulator has no topology, so its v6.1 flavour always does.
+     */
     private HttpReply spec() {
+        if (c.version == DmVersion.V6_1) {
+            return HttpReply.text(500, "");
+        }
         return HttpReply.ginJson(200, OpenApiSpec.render(routes, c.version));
     }
 

@@ -24,6 +24,14 @@ public record ProcessError(int code, String errClass, String scope, String level
     }
 
     /**
+     * The same error in another class, as terror.WithClass re-classes it
+     * (pingcap/tiflow:dm/pkg/terror/terror.go:406-416@v8.5.4).
+     */
+    public ProcessError withClass(String newClass) {
+        return new ProcessError(code, newClass, scope, level, message, rawCause, workaround);
+    }
+
+    /**
      * terror's {@code Error()} string (§4, {@code terror.go:223-233}):
      * {@code [code=%d:class=%s:scope=%s:level=%s]} then {@code , Message: }, {@code , RawCause: },
      * {@code , Workaround: } for each part that is not empty.

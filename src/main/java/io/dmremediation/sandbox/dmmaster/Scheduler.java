@@ -52,11 +52,14 @@ final class Scheduler {
         try {
             cfg = TaskConfig.parse(yaml);
         } catch (TaskConfig.ConfigException e) {
-            return failStart(e.error(), "");
+            // start-task returns the task config's errors re-classed as dm-master (generateSubTask,
+            // pingcap/tiflow:dm/master/server.go:1657@v8.5.4); seen so on real DM (docs/real-dm-checks.md R15, R18)
+            return failStart(e.error().withClass("dm-master"), "");
         }
         for (String src : cfg.sourceIds()) {
             if (!c.sources.containsKey(src)) {
-                return failStart(ErrorCatalog.sourceIdNotFound(src), "");
+                // TaskConfigToSubTaskConfigs' error, re-classed the same way (server.go:1688-1691@v8.5.4)
+                return failStart(ErrorCatalog.sourceIdNotFound(src).withClass("dm-master"), "");
             }
         }
         if (TaskConfig.PASSWORD_MASK.equals(cfg.target().password())) {

@@ -80,7 +80,7 @@ final class TaskConfig {
             throw new ConfigException(ErrorCatalog.configYaml("yaml: " + e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw new ConfigException(ErrorCatalog.taskNameEmpty());
+            throw new ConfigException(ErrorCatalog.taskNameNeeded());
         }
         return fromTree((ObjectNode) root, yaml);
     }
@@ -88,7 +88,7 @@ final class TaskConfig {
     private static TaskConfig fromTree(ObjectNode root, String rawYaml) throws ConfigException {
         String name = text(root, "name");
         if (name.isEmpty()) {
-            throw new ConfigException(ErrorCatalog.taskNameEmpty());
+            throw new ConfigException(ErrorCatalog.taskNameNeeded());
         }
         String mode = text(root, "task-mode");
         if (!TASK_MODES.contains(mode)) {
@@ -115,7 +115,7 @@ final class TaskConfig {
             JsonNode inst = insts.get(i);
             String source = text(inst, "source-id");
             if (source.isEmpty()) {
-                throw new ConfigException(ErrorCatalog.emptySourceId());
+                throw new ConfigException(ErrorCatalog.emptySourceId(i));
             }
             Integer prev = seen.put(source, i);
             if (prev != null) {

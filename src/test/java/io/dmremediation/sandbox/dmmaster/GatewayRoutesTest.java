@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The legacy gateway /apis/v1alpha1 (§1.1): every route, and where v5.x and v6+ differ. */
@@ -46,11 +47,20 @@ class GatewayRoutesTest {
         try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, false).build()) {
             JsonNode noName = startTask(sim, "task-mode: incremental\n").json();
             assertThat(noName.path("result").asBoolean()).isFalse();
-            assertThat(noName.path("msg").asText()).startsWith("[code=20004:class=config");
+            assertThat(noName.path("msg").asText()).startsWith("[code=20019:class=dm-master:scope=internal:level=medium], "
+                    + "Message: must specify a unique task name");
+
+            // real DM: the instance's ordinal in front (task.go's Annotatef), the class dm-master (start-task's)
+            JsonNode noSource = startTask(sim, SimSupport.taskYaml("gw-bad", false, "dm_meta", "\"\"")).json();
+            assertThat(noSource.path("msg").asText()).startsWith("[code=20005:class=dm-master:scope=internal:"
+                    + "level=medium], Message: mysql-instance: 0th: empty source-id not valid");
+            assertThat(List.of(0, 1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111).stream().map(ErrorCatalog::goOrdinal))
+                    .containsExactly("0th", "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd",
+                            "101st", "111th");
 
             JsonNode unknownSource = startTask(sim, SimSupport.taskYaml("gw-bad", false, "dm_meta", "nope")).json();
             assertThat(unknownSource.path("msg").asText())
-                    .contains("code=20031").contains("source nope in deployment configuration not found");
+                    .contains("code=20031:class=dm-master").contains("source nope in deployment configuration not found");
 
             // the password GetCfg hands out is not the password: the precheck, run on every start-task, fails, and
             // from v6.0 its text is in checkResult, msg empty (server.go:520-523@v8.5.4)
@@ -144,8 +154,8 @@ class GatewayRoutesTest {
             assertThat(del.status()).isEqualTo(400);
             JsonNode err = del.json();
             assertThat(err.path("code").asInt()).isEqualTo(3);
-            assertThat(err.path("error").asText()).isEqualTo("unknown value \"\\\"Delete\\\"\" for enum pb.TaskOp");
-            assertThat(err.path("message").asText()).isEqualTo(err.path("error").asText());
+            assertThat(err.path("message").asText()).isEqualTo("unknown value \"Delete\" for enum pb.TaskOp");
+            assertThat(err.has("error")).isFalse();
             assertThat(err.path("details").isArray()).isTrue();
             assertThat(sim.taskExists("gw-v5")).isTrue();
 
@@ -182,7 +192,7 @@ class GatewayRoutesTest {
     void getCfgReturnsTheTaskWithItsPasswordObfuscatedAndTheSourceConfig() throws Exception {
         try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, true).build()) {
             sim.startTask(SimSupport.taskYaml("gw-cfg", true));
-            JsonNode task = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=TaskType").json();
+            JsonNode task = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=1").json();
             assertThat(task.path("result").asBoolean()).isTrue();
             JsonNode yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(task.path("cfg").asText());
             assertThat(yaml.path("name").asText()).isEqualTo("gw-cfg");
@@ -197,18 +207,49 @@ class GatewayRoutesTest {
             assertThat(task.path("cfg").asText()).doesNotContain("s3cret-pw");
             assertThat(sim.taskConfig("gw-cfg")).contains("s3cret-pw");
 
-            JsonNode numeric = get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=1").json();
-            assertThat(numeric.path("cfg").asText()).isEqualTo(task.path("cfg").asText());
-
-            JsonNode src = get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json();
+            JsonNode src = get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=4").json();
             assertThat(src.path("cfg").asText()).contains("relay-dir: " + sim.relayDir(SOURCE))
                     .contains("enable-gtid: false").contains("enable-relay: true").contains("  password: '******'\n");
 
             JsonNode invalid = get(sim, "/apis/v1alpha1/tasks/gw-cfg").json();
             assertThat(invalid.path("result").asBoolean()).isFalse();
             assertThat(invalid.path("msg").asText()).isEqualTo("invalid config op 'InvalidType'");
-            assertThat(get(sim, "/apis/v1alpha1/tasks/nope?type=TaskType").json().path("msg").asText())
+            assertThat(get(sim, "/apis/v1alpha1/tasks/gw-cfg?type=7").json().path("msg").asText())
+                    .isEqualTo("invalid config op '7'");
+            assertThat(get(sim, "/apis/v1alpha1/tasks/nope?type=1").json().path("msg").asText())
                     .isEqualTo("task not found");
+        }
+    }
+
+    /** Real DM refuses a task with a named syncer config no instance uses (docs/real-dm-checks.md). */
+    @Test
+    void startTaskRefusesAnUnusedNamedSyncerConfig() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, false).build()) {
+            String yaml = SimSupport.taskYaml("gw-unused", false).replace("syncer-config-name: global",
+                    "syncer-config-name: other") + "  other:\n    worker-count: 4\n";
+            JsonNode r = startTask(sim, yaml).json();
+            assertThat(r.path("result").asBoolean()).isFalse();
+            assertThat(r.path("msg").asText()).contains("code=20038").contains("The configurations as following "
+                    + "[global] are set in global configuration but instances don't use them");
+            assertThat(sim.taskExists("gw-unused")).isFalse();
+        }
+    }
+
+    /**
+     * Real DM refuses the enum's name in the query (docs/real-dm-checks.md): grpc-gateway v1.16 cannot find DM's
+     * gogo-registered enum and parses the value as a number.
+     */
+    @Test
+    void getCfgTakesTheConfigTypeByNumberOnly() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, true).build()) {
+            sim.startTask(SimSupport.taskYaml("gw-cfg-name", true));
+            SimSupport.Reply byName = get(sim, "/apis/v1alpha1/tasks/gw-cfg-name?type=TaskType");
+            assertThat(byName.status()).isEqualTo(400);
+            assertThat(byName.json().path("code").asInt()).isEqualTo(3);
+            assertThat(byName.json().path("message").asText())
+                    .isEqualTo("strconv.ParseInt: parsing \"TaskType\": invalid syntax");
+            assertThat(get(sim, "/apis/v1alpha1/tasks/gw-cfg-name?type=99999999999").json().path("message").asText())
+                    .isEqualTo("strconv.ParseInt: parsing \"99999999999\": value out of range");
         }
     }
 

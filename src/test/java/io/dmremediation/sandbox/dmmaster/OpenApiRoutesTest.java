@@ -91,6 +91,19 @@ class OpenApiRoutesTest {
         }
     }
 
+    /** v6.0-v6.5.1 panic in the spec route without a TiUP topology (seen on real DM v6.5.0): 500, no body. */
+    @Test
+    void v61SpecRoutePanicsButItsTaskRoutesAnswer() {
+        try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V6_1, false).build()) {
+            SimSupport.Reply spec = get(sim, "/api/v1/dm.json");
+            assertThat(spec.status()).isEqualTo(500);
+            assertThat(spec.body()).isEmpty();
+            SimSupport.Reply task = get(sim, "/api/v1/tasks/no-such-task");
+            assertThat(task.status()).isEqualTo(400);
+            assertThat(task.json().path("error_code").asInt()).isEqualTo(46018);
+        }
+    }
+
     @Test
     void unknownTaskIs46018() {
         try (DmMasterSimulator sim = SimSupport.oneSource(DmVersion.V8_5, false).build()) {

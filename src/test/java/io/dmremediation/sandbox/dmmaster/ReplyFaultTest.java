@@ -99,7 +99,7 @@ class ReplyFaultTest {
             SimSupport.Reply gw = get(sim, STATUS);
             assertThat(gw.status()).isEqualTo(500);
             assertThat(gw.json().path("code").asInt()).isEqualTo(2);
-            assertThat(gw.json().path("error").asText()).isEqualTo("[code=38043:class=dm-master:scope=internal:"
+            assertThat(gw.json().path("message").asText()).isEqualTo("[code=38043:class=dm-master:scope=internal:"
                     + "level=high], Message: master is not leader, and can't forward request to leader");
             SimSupport.Reply oa = get(sim, "/api/v1/tasks/rf/status");
             assertThat(oa.status()).isEqualTo(400);
