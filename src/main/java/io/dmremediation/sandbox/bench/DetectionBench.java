@@ -75,7 +75,8 @@ record DetectionBench(Size size, PrintStream log) {
                 : Duration.ofSeconds(30));
         r.getSpec().policies.badConnection.waitForAutoResume = "0s";
         world.apply(r);
-        Probe.await(name + " Healthy", Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+        // two polls and some: a first poll that lands before the world is ready leaves the next one an interval away
+        Probe.await(name + " Healthy", interval.multipliedBy(2).plusSeconds(30), Duration.ofMillis(50), () -> {
             DMRemediationStatus s = world.status(name);
             return "Healthy".equals(s.phase) && s.taskCount != null && s.taskCount == count;
         });

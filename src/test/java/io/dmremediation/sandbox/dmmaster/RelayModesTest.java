@@ -75,7 +75,7 @@ class RelayModesTest {
             assertThat(sim.subtaskReadsRelay("rm-cfg", SOURCE)).isFalse();
             assertThat(status(sim, "rm-cfg").path("sources").path(0).path("sourceStatus").get("relayStatus").isNull())
                     .isTrue();
-            assertThat(get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json().path("cfg").asText())
+            assertThat(get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=4").json().path("cfg").asText())
                     .contains("enable-relay: false");
 
             assertThat(postJson(sim, path(v, true), "{\"worker_name_list\": []}").status()).isEqualTo(200);
@@ -155,7 +155,7 @@ class RelayModesTest {
             SimSupport.operate(sim, "rm-from", v == DmVersion.V5_4 ? "Stop" : "Delete");
             assertThat(postJson(sim, path(v, true),
                     "{\"worker_name_list\": [], \"relay_binlog_name\": \"mysql-bin.000002\"}").status()).isEqualTo(200);
-            assertThat(get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=SourceType").json().path("cfg").asText())
+            assertThat(get(sim, "/apis/v1alpha1/tasks/" + SOURCE + "?type=4").json().path("cfg").asText())
                     .contains("relay-binlog-name: mysql-bin.000002");
             assertThat(sim.relayStage(SOURCE)).isEqualTo("Running");
         }

@@ -72,7 +72,7 @@ class RepliesTest {
     void getCfgRegeneratesTheTaskAsEachReleaseMarshalsIt(DmVersion v) throws Exception {
         try (DmMasterSimulator sim = SimSupport.oneSource(v, false).build()) {
             sim.startTask(SimSupport.taskYaml("rp-cfg", true));
-            String cfg = get(sim, "/apis/v1alpha1/tasks/rp-cfg?type=TaskType").json().path("cfg").asText();
+            String cfg = get(sim, "/apis/v1alpha1/tasks/rp-cfg?type=1").json().path("cfg").asText();
             JsonNode y = YAML.readTree(cfg);
             JsonNode inst = y.path("mysql-instances").path(0);
             assertThat(inst.path("syncer-config-name").asText()).isEqualTo("sync-01");
@@ -95,7 +95,7 @@ class RepliesTest {
             JsonNode again = startTask(sim, cfg.replace("'******'", "\"s3cret-pw\"")).json();
             assertThat(again.path("result").asBoolean()).as(again.toString()).isTrue();
             assertThat(sim.taskSafeMode("rp-cfg", SOURCE)).isTrue();
-            assertThat(get(sim, "/apis/v1alpha1/tasks/rp-cfg?type=TaskType").json().path("cfg").asText()).isEqualTo(cfg);
+            assertThat(get(sim, "/apis/v1alpha1/tasks/rp-cfg?type=1").json().path("cfg").asText()).isEqualTo(cfg);
         }
     }
 
@@ -113,7 +113,7 @@ class RepliesTest {
                     + "  - source-id: b-src\n    meta: {binlog-name: mysql-bin.000001, binlog-pos: 4}\n    syncer-config-name: g\n"
                     + "syncers:\n  g: {worker-count: 8}\n";
             assertThat(startTask(sim, task).json().path("result").asBoolean()).isTrue();
-            JsonNode y = YAML.readTree(get(sim, "/apis/v1alpha1/tasks/rp-multi?type=TaskType").json().path("cfg").asText());
+            JsonNode y = YAML.readTree(get(sim, "/apis/v1alpha1/tasks/rp-multi?type=1").json().path("cfg").asText());
             // sources sorted by id; a and b share sync-01, c gets sync-02
             assertThat(y.path("mysql-instances").findValuesAsText("source-id")).containsExactly("a-src", "b-src", "c-src");
             assertThat(y.path("mysql-instances").findValuesAsText("syncer-config-name"))
