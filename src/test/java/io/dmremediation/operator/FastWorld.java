@@ -82,7 +82,7 @@ final class FastWorld {
                 new SnapshotCache(clock, Duration.ofMillis(1)), new OperatorMetrics(new SimpleMeterRegistry()),
                 new EventRecorder(client, clock), new ClusterSlots(), new Playbooks(), new StatusWriter(client),
                 "dmr:test", gate, io.dmremediation.playbook.JobPodSettings.DEFAULTS, new Edges(),
-                io.dmremediation.playbook.EngineTiming.DEFAULT);
+                io.dmremediation.playbook.EngineTiming.DEFAULT, new ConfigurationChecks(clock), new Storms(clock));
         reconciler = new DMRemediationReconciler(services);
     }
 

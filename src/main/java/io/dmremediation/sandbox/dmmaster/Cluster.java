@@ -22,6 +22,8 @@ final class Cluster {
     final String masterName;
     final String masterPeerUrl;
     volatile String clientUrl = "";
+    /** gRPC's bound on a received message, which DM-master's worker clients and its gateway keep (ProtoSize). */
+    volatile int grpcMaxMessageBytes = ProtoSize.GRPC_DEFAULT_MAX;
 
     final Map<String, SourceState> sources = new TreeMap<>();
     final Map<String, WorkerState> workers = new TreeMap<>();

@@ -381,6 +381,14 @@ public final class DmMasterSimulator implements AutoCloseable {
         faults.clear();
     }
 
+    /**
+     * gRPC's bound on a received message (default 4 MiB) as DM-master's worker clients and gateway keep it: a worker's
+     * query-status answer over it fails as 38008, a gateway answer over it as HTTP 429 (tests lower it).
+     */
+    public void grpcMaxMessageBytes(int bytes) {
+        cluster.grpcMaxMessageBytes = bytes;
+    }
+
     // ---- observability ------------------------------------------------------------------------------------
 
     public List<RecordedRequest> requests() {
