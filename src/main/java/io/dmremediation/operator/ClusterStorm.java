@@ -40,6 +40,8 @@ final class ClusterStorm {
     private Batch batch;
     private int batches;
     private final Map<String, Report> candidates = new HashMap<>();
+    /** Resources whose tasks are in the incident: it is over only when none of them has a task left to restart. */
+    private final Set<String> affected = new HashSet<>();
 
     /** One credentials check Job of a namespace's Secret during an incident. */
     record CheckJob(String namespace, String secret, String name, int attempt, String owner, Instant createdAt,
@@ -111,8 +113,8 @@ final class ClusterStorm {
 
     /**
      * Opens, continues or ends the cluster's incident from the census: a status written before a restart seeds it
-     * again (unless this process saw it end). It ends once the failing tasks are fewer than {@code minTasks}, or
-     * once, restarting in batches, no resource has a task left to restart for two poll intervals and no batch runs.
+     * again (unless this process saw it end). Before its batches it ends once the failing tasks are fewer than
+     * {@code minTasks}; restarting in batches, once no affected resource has a task left to restart and no batch runs.
      */
     synchronized Assessment assess(ClusterCensus c, StormPolicy policy, IncidentStatus seed, Collection<String> stormInFlight,
                                    Duration pollInterval, Instant now) {
@@ -130,9 +132,12 @@ final class ClusterStorm {
             resetRound();
         }
         boolean idle = !inFlight(stormInFlight, now, pollInterval);
-        boolean subsided = StormDetector.subsided(c, incident.errorClass(), policy);
-        boolean nothingLeft = incident.phase() == Incident.Phase.RECOVERING && nothingToRestart(now, pollInterval);
-        if (!opened && idle && (subsided || nothingLeft)) {
+        // before the batches, DM's auto-resume may bring all but a few back: those are single faults again; once
+        // restarting in batches, the incident goes on until no resource has a task left for a batch
+        boolean recovering = incident.phase() == Incident.Phase.RECOVERING;
+        boolean over = recovering ? nothingToRestart(now, pollInterval)
+                : StormDetector.subsided(c, incident.errorClass(), policy);
+        if (!opened && idle && over) {
             String id = incident.id();
             ended.add(id);
             incident = null;
@@ -145,6 +150,7 @@ final class ClusterStorm {
     private void resetRound() {
         checks.clear();
         candidates.clear();
+        affected.clear();
         workersCheckedAt = null;
         workersProblem = "not checked yet";
         batch = null;
@@ -238,6 +244,11 @@ final class ClusterStorm {
 
     // ---- batches ------------------------------------------------------------------------------------------
 
+    /** A resource whose tasks are in the incident. */
+    synchronized void affected(String uid) {
+        affected.add(uid);
+    }
+
     /** A resource reports how many of its tasks wait for a batch (0: none). */
     synchronized void candidates(String uid, int n, Instant now) {
         candidates.put(uid, new Report(n, now));
@@ -247,8 +258,16 @@ final class ClusterStorm {
         Instant fresh = now.minus(pollInterval.multipliedBy(2));
         boolean waited = incident.commonCauseClearedAt() != null
                 && incident.commonCauseClearedAt().isBefore(now.minus(pollInterval.multipliedBy(2)));
-        return waited && !candidates.isEmpty() && candidates.values().stream()
-                .filter(r -> r.at().isAfter(fresh)).allMatch(r -> r.candidates() == 0);
+        if (!waited || affected.isEmpty()) {
+            return false;
+        }
+        for (String uid : affected) {
+            Report r = candidates.get(uid);
+            if (r == null || !r.at().isAfter(fresh) || r.candidates() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -100,6 +100,7 @@ final class StormMode {
         if (s.status.incident != null && !i.id().equals(s.status.incident.id)) {
             over(s, cs);
         }
+        cs.affected(s.uid);
         boolean clear = i.phase() == Incident.Phase.HOLDING && commonCauseClear(s, cs, i, policy, cluster, census);
         i = cs.advance(clear, s.now, policy);
         s.storm = new View(i, policy, cs, inFlight);

@@ -74,8 +74,20 @@ class SafetyMatrixTest {
      * A playbook's scenario: how the world breaks so that the operator runs it, and the routes to the steps a run
      * without faults does not reach (each route a change to the world that leads the playbook there).
      */
-    record Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes) {
+    record Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes, List<String> tasks,
+                    Consumer<io.dmremediation.api.DMRemediationSpec> spec) {
+
+        Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes) {
+            this(name, playbook, breakIt, routes, List.of(TASK), x -> { });
+        }
+
+        void create(FastWorld w) {
+            w.create("guard", tasks, spec);
+        }
     }
+
+    /** A storm-mode batch: three tasks of the resource restarted by one RestartTask remediation. */
+    static final List<String> BATCH = List.of(TASK, "payments", "refunds");
 
     /** A way into the recovery steps: the fault (or world change) that leads there. */
     record Route(String name, Consumer<FastWorld> apply) {
@@ -99,7 +111,20 @@ class SafetyMatrixTest {
                     // the fix Job is refused: inspect says not applied, the original config comes back
                     Route.fault(FaultPlan.Kind.REFUSAL, FixSyncerCheckpointPlaybook.WAIT_JOB, "k8s.jobState"),
                     // DM refuses the original config after the replay: safe mode beats stopped
-                    new Route("DM refuses starts without safe mode", w -> w.dm.refuseUnsafeStarts = true))));
+                    new Route("DM refuses starts without safe mode", w -> w.dm.refuseUnsafeStarts = true))),
+            new Scenario("RestartTask, a storm-mode batch of three tasks (invalid connection)",
+                    new RestartTaskPlaybook(), w -> {
+                for (String t : BATCH) {
+                    w.dm.addTask(t, CONFIG.replace("name: orders", "name: " + t));
+                    w.dm.breakTask(t, INVALID_CONNECTION);
+                }
+            }, List.of(), BATCH, spec -> {
+                // three of three tasks failing at once is an incident; its checks pass at once, no auto-resume wait
+                spec.storm = new io.dmremediation.api.StormSettings();
+                spec.storm.minTasks = 2;
+                spec.storm.waitForAutoResume = "0s";
+                spec.storm.batchInterval = "1s";
+            }));
 
     @Test
     void everyStepOfEveryPlaybookSurvivesEveryFault() throws Exception {
@@ -179,7 +204,7 @@ class SafetyMatrixTest {
             if (route != null) {
                 route.apply().accept(w);
             }
-            w.create(TASK);
+            scenario.create(w);
             w.runUntil(r -> r != null && r.getStatus() != null && finished(r.getStatus()) != null, 600);
             if (route == null) {
                 assertThat(finished(w)).as(scenario.name() + " without faults").isNotNull();
@@ -228,7 +253,7 @@ class SafetyMatrixTest {
             reached.route().apply().accept(w);
         }
         w.plans.add(plan);
-        w.create(TASK);
+        scenario.create(w);
         w.runUntil(SafetyMatrixTest::settled, 800);
         // time for what follows a first outcome (a retry, a Secret let go), then judge
         for (int i = 0; i < 3; i++) {
@@ -236,7 +261,7 @@ class SafetyMatrixTest {
             w.cycle();
         }
         w.runUntil(r -> r == null || r.getStatus() == null || r.getStatus().active == null, 800);
-        Cell cell = judge(w, plan);
+        Cell cell = judge(w, plan, scenario.tasks());
         w.close();
         return cell;
     }
@@ -280,7 +305,7 @@ class SafetyMatrixTest {
         return ends.isEmpty() ? null : ends.get(ends.size() - 1);
     }
 
-    private Cell judge(FastWorld w, FaultPlan plan) {
+    private Cell judge(FastWorld w, FaultPlan plan, List<String> tasks) {
         List<String> problems = new ArrayList<>();
         problems.addAll(w.dm.violations);
         problems.addAll(w.other.violations);
@@ -289,16 +314,19 @@ class SafetyMatrixTest {
         }
         boolean gone = w.resource() == null;
         DMRemediationStatus s = gone ? new DMRemediationStatus() : w.status();
-        boolean held = w.dm.tasks.containsKey(TASK);
-        boolean stoppedByOperator = !w.dm.stops.isEmpty();
+        boolean held = tasks.stream().allMatch(w.dm.tasks::containsKey);
         List<StoppedTask> left = s.leftStopped == null ? List.of() : s.leftStopped;
-        if (stoppedByOperator && !held) {
+        for (String task : tasks) {
+            boolean stoppedByOperator = w.dm.stops.contains(task);
+            if (!stoppedByOperator || w.dm.tasks.containsKey(task)) {
+                continue;
+            }
             if (gone) {
-                problems.add("the resource went while task " + TASK + " is stopped");
-            } else if (left.stream().noneMatch(t -> TASK.equals(t.task))) {
-                problems.add("task " + TASK + " is stopped and status.leftStopped does not say so");
+                problems.add("the resource went while task " + task + " is stopped");
+            } else if (left.stream().noneMatch(t -> task.equals(t.task))) {
+                problems.add("task " + task + " is stopped and status.leftStopped does not say so");
             } else {
-                StoppedTask t = left.get(0);
+                StoppedTask t = left.stream().filter(x -> task.equals(x.task)).findFirst().orElseThrow();
                 Secret secret = w.client.secrets().inNamespace(w.ns).withName(t.configSecret).get();
                 if (secret == null || secret.getData() == null || !secret.getData().containsKey(t.configKey)) {
                     problems.add("the Secret " + t.configSecret + " named for the stopped task holds no config");
@@ -318,7 +346,8 @@ class SafetyMatrixTest {
                 }
             }
         }
-        if (held && !left.isEmpty()) {
+        boolean stoppedByOperator = !w.dm.stops.isEmpty();
+        if (left.stream().anyMatch(t -> w.dm.tasks.containsKey(t.task))) {
             problems.add("status.leftStopped lists a task DM holds");
         }
         if (left.isEmpty() && s.active == null && !w.savedConfigs().isEmpty()) {
