@@ -62,6 +62,7 @@ public final class SandboxWorld implements AutoCloseable {
     private final String metaSchema;
     private final DmWorkerPods pods;
     private final StandInKubelet kubelet;
+    private final DownstreamGate gate;
     private final Builder options;
     private OperatorRunner operator;
 
@@ -101,8 +102,12 @@ public final class SandboxWorld implements AutoCloseable {
                         .tables("crm.accounts", "crm.contacts"));
         if (db != null) {
             db.createUser(downstreamUser, downstreamPassword);
-            sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
+            if (b.checkpointsInDatabase) {
+                sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
+            }
         }
+        // the repair Jobs reach the downstream through a gate the world can shut (downstreamAway)
+        this.gate = db == null || !b.downstreamGate ? null : new DownstreamGate(db.host(), db.port());
         if (b.dmMasterTls != null) {
             sim.tls(b.dmMasterTls, true);
         }
@@ -114,8 +119,8 @@ public final class SandboxWorld implements AutoCloseable {
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
         kube.client().resource(new SecretBuilder()
                 .withNewMetadata().withName(DOWNSTREAM_SECRET).withNamespace(NAMESPACE).endMetadata()
-                .addToStringData("host", db == null ? "127.0.0.1" : db.host())
-                .addToStringData("port", String.valueOf(db == null ? 4000 : db.port()))
+                .addToStringData("host", gate != null ? gate.host() : db == null ? "127.0.0.1" : db.host())
+                .addToStringData("port", String.valueOf(gate != null ? gate.port() : db == null ? 4000 : db.port()))
                 .addToStringData("user", downstreamUser)
                 .addToStringData("password", downstreamPassword)
                 .build()).create();
@@ -233,6 +238,30 @@ public final class SandboxWorld implements AutoCloseable {
         return dm;
     }
 
+    /**
+     * The downstream goes away (a TiDB restart, a rolling upgrade): the repair Jobs cannot reach it (the gate in front
+     * of the database is shut) and every running subtask pauses with {@code invalid connection}, resumes failing
+     * until {@link #downstreamBack}. Needs the database.
+     */
+    public void downstreamAway() {
+        requireGate().shut();
+        dm.downstreamDown();
+    }
+
+    /** The downstream is back; DM's auto-resume recovers every task but {@code stayPaused}, which need a restart. */
+    public void downstreamBack(java.util.Collection<String> stayPaused) {
+        dm.downstreamBack(stayPaused);
+        requireGate().open();
+    }
+
+    private DownstreamGate requireGate() {
+        if (gate == null) {
+            throw new IllegalStateException("build the world with a database and downstreamGate(true) to take the "
+                    + "downstream away");
+        }
+        return gate;
+    }
+
     // ------------------------------------------------------------------------------------------ Kubernetes
 
     public KubernetesClient client() {
@@ -322,6 +351,9 @@ public final class SandboxWorld implements AutoCloseable {
     @Override
     public void close() {
         stopOperator();
+        if (gate != null) {
+            gate.close();
+        }
         kubelet.close();
         pods.close();
         dm.close();
@@ -343,6 +375,8 @@ public final class SandboxWorld implements AutoCloseable {
         boolean openApi = true;
         DmVersion version = DmVersion.V8_5;
         boolean database = true;
+        boolean checkpointsInDatabase = true;
+        boolean downstreamGate;
         boolean kubectl = false;
         int kubePort = 0;
         Duration tick = Duration.ofMillis(50);
@@ -398,6 +432,21 @@ public final class SandboxWorld implements AutoCloseable {
         /** Without a database the simulator keeps checkpoints in memory (no checkpoint fixes possible). */
         public Builder database(boolean on) {
             this.database = on;
+            return this;
+        }
+
+        /**
+         * With the database: whether the simulator keeps DM's checkpoints in it (default) or in memory (thousands of
+         * tasks, nothing to fix in a checkpoint), the database then serving only the repair Jobs' credentials checks.
+         */
+        public Builder checkpointsInDatabase(boolean on) {
+            this.checkpointsInDatabase = on;
+            return this;
+        }
+
+        /** The downstream Secret names a gate in front of the database, which {@link #downstreamAway()} shuts. */
+        public Builder downstreamGate(boolean on) {
+            this.downstreamGate = on;
             return this;
         }
 
