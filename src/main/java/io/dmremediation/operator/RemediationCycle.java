@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -265,22 +264,11 @@ final class RemediationCycle {
         s.resource = s.services.statusWriter().removeAnnotation(s.resource, DMRemediation.RETRY_ANNOTATION);
     }
 
-    static DMRemediationStatus copy(DMRemediationStatus status) {
-        return CycleState.copy(status);
-    }
-
     /** spec.tasks is empty and DM-master cannot list its tasks. */
     static final class TaskListUnavailable extends DmMasterException {
         TaskListUnavailable() {
             super(Kind.UNSUPPORTED, "spec.tasks is empty and this DM-master has no OpenAPI (openapi = true) to list its "
                     + "tasks; name the tasks to guard in spec.tasks", null);
         }
-    }
-
-    /** A row for each guarded task, by name (used by tests). */
-    static Map<String, TaskState> rows(DMRemediationStatus status) {
-        Map<String, TaskState> m = new LinkedHashMap<>();
-        status.tasks.forEach(r -> m.put(r.name, r));
-        return m;
     }
 }

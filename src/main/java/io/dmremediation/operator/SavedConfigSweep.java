@@ -3,7 +3,6 @@ package io.dmremediation.operator;
 import io.dmremediation.playbook.ConfigVault;
 import io.dmremediation.playbook.SavedConfigs;
 import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +38,5 @@ final class SavedConfigSweep {
         for (String secret : new ArrayList<>(s.status.staleConfigSecrets)) {
             release(s, vault, secret);
         }
-    }
-
-    static List<String> pending(CycleState s) {
-        return s.status.staleConfigSecrets;
     }
 }

@@ -1,169 +1,85 @@
 package io.dmremediation.sandbox;
 
-import io.dmremediation.api.Backoff;
-import io.dmremediation.api.ClusterRef;
-import io.dmremediation.api.ConnectionPolicy;
-import io.dmremediation.api.DMClusterRef;
-import io.dmremediation.api.DMRemediation;
-import io.dmremediation.api.DMRemediationStatus;
-import io.dmremediation.api.DMRemediationSpec;
-import io.dmremediation.api.Downstream;
-import io.dmremediation.api.Policies;
-import io.dmremediation.api.SecretRef;
 import io.dmremediation.dm.DmHttpSettings;
 import io.dmremediation.dm.DmMasterClients;
 import io.dmremediation.operator.OperatorRunner;
 import io.dmremediation.sandbox.dmmaster.DmMasterSimulator;
 import io.dmremediation.sandbox.dmmaster.DmVersion;
-import io.dmremediation.sandbox.dmmaster.SourceSpec;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * The in-process world the sandbox, the tests and the benchmarks share: a Kubernetes API (fabric8's mock server
  * in CRUD mode, CRD installed), the DM-worker pods of DMCluster {@value #CLUSTER} as TiDB Operator lays them out,
- * the DM-master simulator, an embedded MariaDB downstream with real {@code dm_meta} tables, the stand-in kubelet
- * that runs repair Jobs, and the real operator against all that.
- *
- * <p>Sources: {@value #SOURCE_1} bound to worker 0 reads the upstream directly; {@value #SOURCE_2} bound to worker 1
- * runs a relay log in {@code /var/lib/dm-worker/relay} on that worker's volume.
+ * the DM side ({@link DmSide}: the DM-master simulator and an embedded MariaDB downstream with real {@code dm_meta}
+ * tables), the stand-in kubelet that runs repair Jobs, and the real operator against all that, in this process.
  */
-public final class SandboxWorld implements AutoCloseable {
+public final class SandboxWorld implements World {
 
     public static final String NAMESPACE = "dm";
-    public static final String CLUSTER = "basic";
-    public static final String SOURCE_1 = "mysql-01";
-    public static final String SOURCE_2 = "mysql-02";
-    public static final String DOWNSTREAM_SECRET = "tidb-credentials";
-    public static final String RELAY_DIR_IN_POD = DmWorkerPods.MOUNT_PATH + "/relay";
     /** The DM-master URL the operator derives from the DMCluster reference. */
     public static final String MASTER_URL = "http://" + CLUSTER + "-dm-master." + NAMESPACE + ":8261";
     /** The same with TLS on the DMCluster (spec.tlsCluster.enabled). */
     public static final String MASTER_URL_TLS = MASTER_URL.replaceFirst("^http:", "https:");
 
-    private final Path workDir;
     private final KubeWorld kube;
-    private final DmMasterSimulator dm;
-    private final EmbeddedMariaDb db;
-    private final String downstreamUser;
-    private final String downstreamPassword;
-    private final String metaSchema;
+    private final DmSide dmSide;
     private final DmWorkerPods pods;
     private final StandInKubelet kubelet;
     private final DownstreamGate gate;
     private final Builder options;
     private OperatorRunner operator;
 
-    private SandboxWorld(Builder b) throws IOException, SQLException {
+    private SandboxWorld(Builder b) throws IOException {
         this.options = b;
-        this.workDir = Files.createTempDirectory("dmr-sandbox-");
+        Path workDir = Files.createTempDirectory("dmr-sandbox-");
         this.kube = KubeWorld.start(b.kubePort, b.kubectl);
         kube.createNamespace(NAMESPACE);
-        this.db = b.database ? EmbeddedMariaDb.shared() : null;
-        this.downstreamUser = "dm_" + randomToken(6).toLowerCase();
-        this.downstreamPassword = randomToken(16);
-        // worlds in one JVM share the MariaDB: each gets its own meta schema unless told otherwise
-        this.metaSchema = b.metaSchema != null ? b.metaSchema : "dm_meta_" + randomToken(3);
-        String w0 = DmWorkerPods.podName(CLUSTER, 0);
-        String w1 = DmWorkerPods.podName(CLUSTER, 1);
-        DmMasterSimulator.Builder sim = DmMasterSimulator.builder()
-                .openApi(b.openApi)
-                .version(b.version)
-                .clusterName(CLUSTER)
-                .workDir(workDir.resolve("dm-master"))
-                .tickInterval(b.tick)
-                .autoResumeCheckInterval(b.autoResumeCheck)
-                .autoResumeBackoff(b.autoResumeMin, b.autoResumeMax)
-                .checkpointFlushInterval(b.flush)
-                .worker(w0, w0 + "." + CLUSTER + "-dm-worker-peer:8262")
-                .worker(w1, w1 + "." + CLUSTER + "-dm-worker-peer:8262")
-                .source(SourceSpec.source(SOURCE_1).boundTo(w0).enableGtid(b.gtidOnSource1)
-                        .binlogFile("mysql-bin.000001", 1L << 20)
-                        .binlogFile("mysql-bin.000002", 4L << 20)
-                        .binlogFile("mysql-bin.000003", 64L << 10)
-                        .tables("shop.orders", "shop.items", "shop.customers"))
-                .source(SourceSpec.source(SOURCE_2).boundTo(w1).enableRelay(true)
-                        .relayDir(claimDir(DmWorkerPods.claimName(w1)).resolve("relay"), b.relayDirOfSource2)
-                        .binlogFile("mysql-bin.000001", 1L << 20)
-                        .binlogFile("mysql-bin.000002", 4L << 20)
-                        .binlogFile("mysql-bin.000003", 64L << 10)
-                        .tables("crm.accounts", "crm.contacts"));
-        if (db != null) {
-            db.createUser(downstreamUser, downstreamPassword);
-            if (b.checkpointsInDatabase) {
-                sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
-            }
-        }
+        this.dmSide = DmSide.start(b, workDir, null, 0);
+        DmMasterSimulator dm = dmSide.dm();
+        EmbeddedMariaDb db = dmSide.database();
         // the repair Jobs reach the downstream through a gate the world can shut (downstreamAway)
         this.gate = db == null || !b.downstreamGate ? null : new DownstreamGate(db.host(), db.port());
-        if (b.dmMasterTls != null) {
-            sim.tls(b.dmMasterTls, true);
-        }
-        this.dm = sim.build();
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
         pods.create(2);
         createDmCluster(b.dmMasterTls != null);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
-        kube.client().resource(new SecretBuilder()
-                .withNewMetadata().withName(DOWNSTREAM_SECRET).withNamespace(NAMESPACE).endMetadata()
-                .addToStringData("host", gate != null ? gate.host() : db == null ? "127.0.0.1" : db.host())
-                .addToStringData("port", String.valueOf(gate != null ? gate.port() : db == null ? 4000 : db.port()))
-                .addToStringData("user", downstreamUser)
-                .addToStringData("password", downstreamPassword)
-                .build()).create();
+        kube.client().resource(gate == null ? dmSide.downstreamSecret(NAMESPACE)
+                : dmSide.downstreamSecret(NAMESPACE, gate.host(), gate.port())).create();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    @Override
+    public String namespace() {
+        return NAMESPACE;
+    }
+
     /** The DMCluster TiDB Operator would hold for this world; the operator reads its spec.tlsCluster. */
     private void createDmCluster(boolean tls) {
-        java.util.Map<String, Object> spec = new java.util.LinkedHashMap<>();
-        spec.put("version", "v8.5.4");
-        spec.put("master", java.util.Map.of("replicas", 1, "baseImage", "pingcap/dm"));
-        spec.put("worker", java.util.Map.of("replicas", 2, "baseImage", "pingcap/dm"));
-        spec.put("tlsCluster", java.util.Map.of("enabled", tls));
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource dc =
-                new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-                        .withApiVersion("pingcap.com/v1alpha1").withKind("DMCluster")
-                        .withNewMetadata().withName(CLUSTER).withNamespace(NAMESPACE).endMetadata()
-                        .addToAdditionalProperties("spec", spec).build();
-        kube.client().genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-                        .withGroup("pingcap.com").withVersion("v1alpha1").withKind("DMCluster").withPlural("dmclusters")
-                        .withNamespaced(true).build())
-                .inNamespace(NAMESPACE).resource(dc).create();
+        kube.client().genericKubernetesResources(DmSide.DMCLUSTER).inNamespace(NAMESPACE)
+                .resource(DmSide.dmCluster(NAMESPACE, tls)).create();
     }
 
     /** The local directory that stands in for a PersistentVolumeClaim's volume. */
     public Path claimDir(String claim) {
-        Path dir = workDir.resolve("volumes").resolve(claim);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir;
+        return dmSide.claimDir(claim);
     }
 
     // ------------------------------------------------------------------------------------------ operator
 
-    /** Starts the real operator against this world (again, after {@link #stopOperator()}). */
-    public OperatorRunner startOperator() {
-        return startOperator(UnaryOperator.identity());
+    /** Starts the real operator in this process against this world (again, after {@link #stopOperator()}). */
+    @Override
+    public void startOperator() {
+        startOperator(UnaryOperator.identity());
     }
 
     public OperatorRunner startOperator(UnaryOperator<OperatorRunner.Options> customize) {
@@ -178,7 +94,7 @@ public final class SandboxWorld implements AutoCloseable {
     public OperatorRunner.Options operatorOptions() {
         DmHttpSettings http = DmHttpSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(1))
                 .withRequestTimeout(options.dmRequestTimeout);
-        String local = dm.url();
+        String local = dmSide.dm().url();
         return OperatorRunner.Options.defaults(kube.client(), url -> DmMasterClients.connect(url, http))
                 .withTlsDmFactory((url, ctx) -> DmMasterClients.connect(url, http.withSslContext(ctx)))
                 .withServerSideApply(false)
@@ -195,7 +111,7 @@ public final class SandboxWorld implements AutoCloseable {
     public static final io.dmremediation.playbook.EngineTiming TIMING = new io.dmremediation.playbook.EngineTiming(
             Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
-    /** Stops the operator as a crash would: mid-step, without finishing anything. */
+    @Override
     public void stopOperator() {
         if (operator != null) {
             operator.close();
@@ -209,33 +125,18 @@ public final class SandboxWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ DM
 
-    /** Starts a task on the given sources, as a user would with dmctl start-task. */
+    @Override
     public void startTask(String name, String... sources) {
-        dm.startTask(taskYaml(name, false, sources));
+        dmSide.startTask(name, sources);
     }
 
     public String taskYaml(String name, boolean safeMode, String... sources) {
-        StringBuilder b = new StringBuilder()
-                .append("name: ").append(name).append('\n')
-                .append("task-mode: incremental\n")
-                .append("meta-schema: ").append(metaSchema).append('\n')
-                .append("target-database:\n")
-                .append("  host: ").append(db == null ? "127.0.0.1" : db.host()).append('\n')
-                .append("  port: ").append(db == null ? 4000 : db.port()).append('\n')
-                .append("  user: ").append(downstreamUser).append('\n')
-                .append("  password: \"").append(downstreamPassword).append("\"\n")
-                .append("mysql-instances:\n");
-        for (String s : sources) {
-            b.append("  - source-id: ").append(s).append('\n')
-                    .append("    meta:\n      binlog-name: mysql-bin.000001\n      binlog-pos: 4\n")
-                    .append("    syncer-config-name: global\n");
-        }
-        b.append("syncers:\n  global:\n    worker-count: 16\n    batch: 100\n    safe-mode: ").append(safeMode).append('\n');
-        return b.toString();
+        return dmSide.taskYaml(name, safeMode, sources);
     }
 
+    @Override
     public DmMasterSimulator dm() {
-        return dm;
+        return dmSide.dm();
     }
 
     /**
@@ -245,12 +146,12 @@ public final class SandboxWorld implements AutoCloseable {
      */
     public void downstreamAway() {
         requireGate().shut();
-        dm.downstreamDown();
+        dmSide.dm().downstreamDown();
     }
 
     /** The downstream is back; DM's auto-resume recovers every task but {@code stayPaused}, which need a restart. */
     public void downstreamBack(java.util.Collection<String> stayPaused) {
-        dm.downstreamBack(stayPaused);
+        dmSide.dm().downstreamBack(stayPaused);
         requireGate().open();
     }
 
@@ -264,6 +165,7 @@ public final class SandboxWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ Kubernetes
 
+    @Override
     public KubernetesClient client() {
         return kube.client();
     }
@@ -272,6 +174,7 @@ public final class SandboxWorld implements AutoCloseable {
         return kube;
     }
 
+    @Override
     public StandInKubelet kubelet() {
         return kubelet;
     }
@@ -280,72 +183,19 @@ public final class SandboxWorld implements AutoCloseable {
         return pods;
     }
 
-    /** The meta schema of the tasks this world starts (DM's {@code meta-schema}). */
+    @Override
     public String metaSchema() {
-        return metaSchema;
+        return dmSide.metaSchema();
     }
 
-    /** The downstream password the Secret holds: tests check it never shows up where it must not. */
+    @Override
     public String downstreamPassword() {
-        return downstreamPassword;
+        return dmSide.downstreamPassword();
     }
 
+    @Override
     public EmbeddedMariaDb database() {
-        return db;
-    }
-
-    /**
-     * A DMRemediation next to DMCluster {@value #CLUSTER} guarding the tasks, with short intervals so a scenario
-     * plays out in seconds.
-     */
-    public DMRemediation remediation(String name, String... tasks) {
-        DMRemediation r = new DMRemediation();
-        r.getMetadata().setName(name);
-        r.getMetadata().setNamespace(NAMESPACE);
-        DMRemediationSpec spec = new DMRemediationSpec();
-        spec.cluster = new ClusterRef();
-        spec.cluster.dmClusterRef = new DMClusterRef();
-        spec.cluster.dmClusterRef.name = CLUSTER;
-        spec.tasks = new ArrayList<>(List.of(tasks));
-        spec.pollInterval = "1s";
-        spec.verifyTimeout = "30s";
-        spec.healthyResetAfter = "1m";
-        spec.downstream = new Downstream();
-        spec.downstream.secretRef = new SecretRef();
-        spec.downstream.secretRef.name = DOWNSTREAM_SECRET;
-        spec.backoff = new Backoff();
-        spec.backoff.initial = "2s";
-        spec.backoff.max = "10s";
-        spec.policies = new Policies();
-        spec.policies.invalidConnection = new ConnectionPolicy();
-        spec.policies.invalidConnection.waitForAutoResume = "4s";
-        spec.policies.invalidConnection.pauseWindow = "1m";
-        spec.policies.badConnection = new ConnectionPolicy();
-        spec.policies.badConnection.waitForAutoResume = "2s";
-        r.setSpec(spec);
-        return r;
-    }
-
-    public DMRemediation apply(DMRemediation r) {
-        return kube.client().resource(r).createOr(x -> x.update());
-    }
-
-    public DMRemediation get(String name) {
-        return kube.client().resources(DMRemediation.class).inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    /** The resource's status; an empty one while it has none or is gone, so a wait can simply ask again. */
-    public DMRemediationStatus status(String name) {
-        DMRemediation r = get(name);
-        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
-    }
-
-    /** Events on the resource, oldest first. */
-    public List<Event> events(String name) {
-        return kube.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-                .sorted(Comparator.comparing(e -> String.valueOf(e.getFirstTimestamp())))
-                .toList();
+        return dmSide.database();
     }
 
     @Override
@@ -356,22 +206,13 @@ public final class SandboxWorld implements AutoCloseable {
         }
         kubelet.close();
         pods.close();
-        dm.close();
+        dmSide.close();
         kube.close();
-    }
-
-    private static String randomToken(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        StringBuilder s = new StringBuilder();
-        for (byte x : b) {
-            s.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return s.toString();
     }
 
     /** Knobs; the defaults make scenarios play out in seconds. */
     public static final class Builder {
+        // package-private: DmSide reads the DM side's options, the real-control-plane world passes them on
         boolean openApi = true;
         DmVersion version = DmVersion.V8_5;
         boolean database = true;
@@ -488,8 +329,6 @@ public final class SandboxWorld implements AutoCloseable {
                 return new SandboxWorld(this);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not prepare the downstream: " + e.getMessage(), e);
             }
         }
     }

@@ -48,19 +48,7 @@ import java.util.function.Function;
  * back: termination message, exit code, Complete or Failed. The deadline is enforced like the Job controller
  * does. Faults for tests: a Job can be made to fail or to hang.
  */
-public final class StandInKubelet implements AutoCloseable {
-
-    /** What happens to the next Jobs whose name starts with a prefix. */
-    /**
-     * RUN: run the command; FAIL: exit 1 without running; HANG: until the deadline (or {@link #release});
-     * RUN_THEN_DIE: run the command to its end, then lose the pod before its result is known (a node gone after
-     * the fixer's commit): the Job fails with no report.
-     */
-    public enum Behaviour { RUN, FAIL, HANG, RUN_THEN_DIE }
-
-    /** One Job run, as the tests see it. */
-    public record Run(String job, List<String> args, int exitCode, String stdout, String stderr) {
-    }
+public final class StandInKubelet implements Kubelet, AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
@@ -104,10 +92,12 @@ public final class StandInKubelet implements AutoCloseable {
     }
 
     /** Jobs whose name starts with {@code prefix} fail (exit 1 without running) or hang until their deadline. */
+    @Override
     public void behave(String prefix, Behaviour behaviour) {
         behaviours.put(prefix, behaviour);
     }
 
+    @Override
     public List<Run> runs() {
         return List.copyOf(runs);
     }

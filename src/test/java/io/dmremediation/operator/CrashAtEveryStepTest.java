@@ -24,7 +24,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator killed after every step of every playbook — after the step did its work, before the next step is
+ * The sandbox half of the crash promise (the fast layer's {@link SafetyMatrixTest} crashes every step of RestartTask
+ * and FixSyncerCheckpoint before and after its action): here the real Jobs, MariaDB and simulator take the crash
+ * right after DM or Kubernetes accepted an action — after stop-task was sent, after the fix Job ran — and, for
+ * FixRelayMeta (not yet in the matrix), after every step.
+ *
+ * <p>The operator killed after every step of every playbook — after the step did its work, before the next step is
  * on record, the worst moment — and a new operator started: each remediation completes exactly once, no task is
  * stopped or started twice, the fix runs once, the saved config is never lost and each backup is taken once.
  */
@@ -37,22 +42,32 @@ class CrashAtEveryStepTest {
         }
     }
 
-    /** Crashes after the given step of the given playbook, and keeps crashing until this operator is gone. */
+    /**
+     * Crashes the {@code occurrence}-th time the step reports it did its work (a step that records an intent first
+     * reports twice: after the intent, and after the action), and keeps crashing until this operator is gone.
+     */
     static final class CrashGate implements StepGate {
         final String step;
+        final int occurrence;
         volatile boolean crashed;
+        private int seen;
 
-        CrashGate(String step) {
+        CrashGate(String step, int occurrence) {
             this.step = step;
+            this.occurrence = occurrence;
         }
 
         @Override
-        public void afterStep(ActiveRemediation a, String s) {
-            if (crashed || s.equals(step)) {
+        public synchronized void afterStep(ActiveRemediation a, String s) {
+            if (crashed || s.equals(step) && ++seen == occurrence) {
                 crashed = true;
                 throw new Crash(s);
             }
         }
+    }
+
+    /** Where to crash: a step and which of its reports. */
+    record At(String step, int occurrence) {
     }
 
     /** Records the steps a playbook goes through. */
@@ -107,6 +122,12 @@ class CrashAtEveryStepTest {
      */
     void crashAfterEveryStep(String task, String source, Consumer<SandboxWorld> fault, int stops, int fixJobs)
             throws Exception {
+        crashAt(task, source, fault, stops, fixJobs, null);
+    }
+
+    /** As {@link #crashAfterEveryStep}, at the given places only (null: after every step, at its first report). */
+    void crashAt(String task, String source, Consumer<SandboxWorld> fault, int stops, int fixJobs, List<At> places)
+            throws Exception {
         world = SandboxWorld.builder().build();
         Recorder recorder = new Recorder();
         world.startOperator(o -> o.withStepGate(recorder));
@@ -122,8 +143,11 @@ class CrashAtEveryStepTest {
         assertThat(steps).hasSizeGreaterThan(3);
         world.stopOperator();
 
-        for (String step : steps) {
-            CrashGate gate = new CrashGate(step);
+        List<At> at = places != null ? places : steps.stream().map(st -> new At(st, 1)).toList();
+        for (At place : at) {
+            assertThat(steps).as("the playbook goes through " + place.step()).contains(place.step());
+            String step = place.step() + "#" + place.occurrence();
+            CrashGate gate = new CrashGate(place.step(), place.occurrence());
             world.startOperator(o -> o.withStepGate(gate));
             Thread.sleep(1200);
             Counts before = counts(task);
@@ -156,14 +180,18 @@ class CrashAtEveryStepTest {
 
     @Test
     void restartTask() throws Exception {
-        crashAfterEveryStep("orders", SandboxWorld.SOURCE_1,
-                w -> w.dm().injectBadConnection("orders", SandboxWorld.SOURCE_1, Integer.MAX_VALUE), 1, 0);
+        // after stop-task was sent (StopTask reports after its intent, then after the stop), after start-task
+        crashAt("orders", SandboxWorld.SOURCE_1,
+                w -> w.dm().injectBadConnection("orders", SandboxWorld.SOURCE_1, Integer.MAX_VALUE), 1, 0,
+                List.of(new At("StopTask", 2), new At("StartTask", 1)));
     }
 
     @Test
     void fixSyncerCheckpoint() throws Exception {
-        crashAfterEveryStep("orders", SandboxWorld.SOURCE_1,
-                w -> w.dm().injectSyncerOverflow("orders", SandboxWorld.SOURCE_1, "mysql-bin.000002"), 2, 1);
+        // after stop-task was sent, after the fix Job ran (its outcome not yet on record), after the safe-mode start
+        crashAt("orders", SandboxWorld.SOURCE_1,
+                w -> w.dm().injectSyncerOverflow("orders", SandboxWorld.SOURCE_1, "mysql-bin.000002"), 2, 1,
+                List.of(new At("StopTask", 2), new At("WaitFixJob", 1), new At("StartInSafeMode", 1)));
         // one backup table per remediation: a re-run never took a second backup over the first
         try (Connection c = world.database().adminConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "

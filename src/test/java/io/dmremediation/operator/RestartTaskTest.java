@@ -4,19 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.controlplane.Worlds;
 import io.dmremediation.sandbox.SandboxWorld;
+import io.dmremediation.sandbox.World;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag(Worlds.BOTH)
 class RestartTaskTest {
 
-    SandboxWorld world;
+    World world;
 
     @BeforeEach
     void setUp() {
-        world = SandboxWorld.builder().build();
+        world = Worlds.create();
         world.startOperator();
     }
 
@@ -50,7 +54,7 @@ class RestartTaskTest {
         assertThat(world.events("guard")).extracting(e -> e.getReason())
                 .contains("ErrorDetected", "WaitingForAutoResume", "RemediationStarted", "RemediationSucceeded");
         // the saved config is gone once the task runs again
-        assertThat(world.client().secrets().inNamespace(SandboxWorld.NAMESPACE)
+        assertThat(world.client().secrets().inNamespace(world.namespace())
                 .withLabel("dmremediation.io/owner", "guard").list().getItems()).isEmpty();
     }
 }

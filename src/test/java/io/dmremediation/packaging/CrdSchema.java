@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Validates an object against a CRD's {@code openAPIV3Schema} the way the API server's structural schema
  * validation does, for what our CRD uses: {@code type} (object, string, integer, number, boolean, array),
  * {@code required}, {@code enum}, {@code pattern}, {@code minimum}/{@code maximum} (and their exclusive forms),
- * {@code minLength}/{@code maxLength}, {@code minItems}/{@code maxItems}, {@code properties},
+ * {@code minLength}/{@code maxLength}, {@code minItems}/{@code maxItems}, {@code x-kubernetes-list-type: set},
+ * {@code properties},
  * {@code additionalProperties} (maps), {@code items}, {@code x-kubernetes-preserve-unknown-fields} and
  * {@code x-kubernetes-int-or-string}.
  *
@@ -206,6 +207,15 @@ public final class CrdSchema {
         if (schema.has("maxItems") && value.size() > schema.path("maxItems").asInt()) {
             errors.add(path + ": Too many: " + value.size() + ": must have at most " + schema.path("maxItems").asInt()
                     + " items");
+        }
+        if ("set".equals(schema.path("x-kubernetes-list-type").asText())) {
+            // a set: the API server refuses a repeated item (found against a real one: issue 14)
+            java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+            for (int i = 0; i < value.size(); i++) {
+                if (!seen.add(value.get(i))) {
+                    errors.add(path + "[" + i + "]: Duplicate value: " + value.get(i));
+                }
+            }
         }
         JsonNode items = schema.path("items");
         if (items.isObject()) {

@@ -23,58 +23,87 @@ import org.junit.jupiter.params.provider.MethodSource;
  * validator, with a message that names the field. Starts from {@code examples/full-policies.yaml}, which sets every
  * field.
  */
-class EveryFieldRejectedTest {
+public class EveryFieldRejectedTest {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static Stream<Arguments> wrongValues() {
         return Stream.of(
-                bad("spec.cluster", "null"),
-                bad("spec.cluster.dmClusterRef.name", "\"Not_A_Name\""),
-                bad("spec.cluster.dmClusterRef.name", "42"),
-                bad("spec.cluster.masterAddress", "\"http://also-set:8261\""),
-                bad("spec.tasks", "\"orders\""),
-                bad("spec.tasks", "[\"orders\", \"orders\"]"),
-                bad("spec.tasks", "[\"bad name\"]"),
-                bad("spec.pollInterval", "\"10\""),
-                bad("spec.pollInterval", "\"100ms\""),
-                bad("spec.paused", "\"yes\""),
-                bad("spec.dryRun", "1"),
-                bad("spec.downstream.secretRef", "null"),
-                bad("spec.downstream.secretRef.name", "\"UPPER\""),
-                bad("spec.relay.relayDir", "\"relative/dir\""),
-                bad("spec.relay.relayDir", "\"/var/lib/dm-worker/../../etc\""),
-                bad("spec.relay.volumeMountPath", "\"no-slash\""),
-                bad("spec.relay.volumeName", "\"Bad_Volume\""),
-                bad("spec.relay.perWorkerSubdirectory", "\"true\""),
-                bad("spec.policies.invalidConnection.action", "\"FixRelayMeta\""),
-                bad("spec.policies.invalidConnection.waitForAutoResume", "\"two minutes\""),
-                bad("spec.policies.invalidConnection.maxAttempts", "0"),
-                bad("spec.policies.invalidConnection.maxAttempts", "101"),
-                bad("spec.policies.invalidConnection.pauseThreshold", "1"),
-                bad("spec.policies.invalidConnection.pauseWindow", "\"-1m\""),
-                bad("spec.policies.badConnection.action", "\"Restart\""),
-                bad("spec.policies.badConnection.maxAttempts", "\"five\""),
-                bad("spec.policies.relayBinlogOverflow.action", "\"RestartTask\""),
-                bad("spec.policies.relayBinlogOverflow.maxAttempts", "-1"),
-                bad("spec.policies.syncerBinlogOverflow.action", "\"FixRelayMeta\""),
-                bad("spec.policies.syncerBinlogOverflow.maxAttempts", "0"),
-                bad("spec.policies.syncerBinlogOverflow.restoreSafeMode", "\"no\""),
-                bad("spec.backoff.initial", "\"soon\""),
-                bad("spec.backoff.factor", "0.5"),
-                bad("spec.backoff.factor", "11"),
-                bad("spec.backoff.max", "\"1s\""),
-                bad("spec.healthyResetAfter", "\"10 minutes\""),
-                bad("spec.verifyTimeout", "\"1s\""),
-                bad("spec.maxConcurrentRemediations", "0"),
-                bad("spec.maxConcurrentRemediations", "1000"),
-                bad("spec.jobs.deadline", "\"1s\""),
-                bad("spec.jobs.ttlAfterFinished", "\"forever\""),
-                bad("spec.unknownField", "true"));
+                schema("spec.cluster", "null"),
+                schema("spec.cluster.dmClusterRef.name", "\"Not_A_Name\""),
+                schema("spec.cluster.dmClusterRef.name", "42"),
+                cel("spec.cluster.masterAddress", "\"http://also-set:8261\""),
+                schema("spec.tasks", "\"orders\""),
+                schema("spec.tasks", "[\"orders\", \"orders\"]"),
+                schema("spec.tasks", "[\"bad name\"]"),
+                schema("spec.pollInterval", "\"10\""),
+                cel("spec.pollInterval", "\"100ms\""),
+                schema("spec.paused", "\"yes\""),
+                schema("spec.dryRun", "1"),
+                schema("spec.downstream.secretRef", "null"),
+                schema("spec.downstream.secretRef.name", "\"UPPER\""),
+                schema("spec.relay.relayDir", "\"relative/dir\""),
+                operator("spec.relay.relayDir", "\"/var/lib/dm-worker/../../etc\""),
+                schema("spec.relay.volumeMountPath", "\"no-slash\""),
+                schema("spec.relay.volumeName", "\"Bad_Volume\""),
+                schema("spec.relay.perWorkerSubdirectory", "\"true\""),
+                schema("spec.policies.invalidConnection.action", "\"FixRelayMeta\""),
+                schema("spec.policies.invalidConnection.waitForAutoResume", "\"two minutes\""),
+                schema("spec.policies.invalidConnection.maxAttempts", "0"),
+                schema("spec.policies.invalidConnection.maxAttempts", "101"),
+                schema("spec.policies.invalidConnection.pauseThreshold", "1"),
+                schema("spec.policies.invalidConnection.pauseWindow", "\"-1m\""),
+                schema("spec.policies.badConnection.action", "\"Restart\""),
+                schema("spec.policies.badConnection.maxAttempts", "\"five\""),
+                schema("spec.policies.relayBinlogOverflow.action", "\"RestartTask\""),
+                schema("spec.policies.relayBinlogOverflow.maxAttempts", "-1"),
+                schema("spec.policies.syncerBinlogOverflow.action", "\"FixRelayMeta\""),
+                schema("spec.policies.syncerBinlogOverflow.maxAttempts", "0"),
+                schema("spec.policies.syncerBinlogOverflow.restoreSafeMode", "\"no\""),
+                schema("spec.backoff.initial", "\"soon\""),
+                schema("spec.backoff.factor", "0.5"),
+                schema("spec.backoff.factor", "11"),
+                cel("spec.backoff.max", "\"1s\""),
+                schema("spec.healthyResetAfter", "\"10 minutes\""),
+                cel("spec.verifyTimeout", "\"1s\""),
+                schema("spec.maxConcurrentRemediations", "0"),
+                schema("spec.maxConcurrentRemediations", "1000"),
+                cel("spec.jobs.deadline", "\"1s\""),
+                schema("spec.jobs.ttlAfterFinished", "\"forever\""),
+                schema("spec.unknownField", "true"));
     }
 
-    static Arguments bad(String path, String json) {
-        return Arguments.of(path, json);
+    /**
+     * Who rejects a wrong value. The real-control-plane test (controlplane.BadInputAtApplyTest) applies every row of
+     * this table with kubectl to a real API server and holds it to the same column.
+     */
+    public enum Rejection {
+        /** The CRD's OpenAPI schema (type, enum, pattern, bounds, required, unknown fields): kubectl apply fails. */
+        SCHEMA,
+        /**
+         * A CEL rule of the CRD ({@code x-kubernetes-validations}): kubectl apply fails. CrdSchema does not evaluate
+         * CEL, so in the mock world the operator's validator must name the field too.
+         */
+        CEL,
+        /** Nothing the API server can check: the resource is accepted and the operator's validator reports it. */
+        OPERATOR
+    }
+
+    static Arguments schema(String path, String json) {
+        return Arguments.of(path, json, Rejection.SCHEMA);
+    }
+
+    static Arguments cel(String path, String json) {
+        return Arguments.of(path, json, Rejection.CEL);
+    }
+
+    static Arguments operator(String path, String json) {
+        return Arguments.of(path, json, Rejection.OPERATOR);
+    }
+
+    /** The rows as (path, JSON value, who rejects it), for the test on a real API server. */
+    public static List<Object[]> rows() {
+        return wrongValues().map(Arguments::get).toList();
     }
 
     static JsonNode fullExample() throws Exception {
@@ -89,14 +118,12 @@ class EveryFieldRejectedTest {
         throw new IllegalStateException("examples/full-policies.yaml has no DMRemediation");
     }
 
-    @ParameterizedTest(name = "{0} = {1}")
+    @ParameterizedTest(name = "{0} = {1} ({2})")
     @MethodSource("wrongValues")
-    void rejectedWithAMessageThatNamesTheField(String path, String json) throws Exception {
-        JsonNode resource = fullExample().deepCopy();
-        assertThat(CrdSchema.validate(resource)).as("the example itself is valid").isEmpty();
-        set(resource, path, new ObjectMapper().readTree(json));
-
-        List<String> messages = new ArrayList<>(CrdSchema.validate(resource));
+    void rejectedWithAMessageThatNamesTheField(String path, String json, Rejection by) throws Exception {
+        JsonNode resource = withValue(path, json);
+        List<String> schema = CrdSchema.validate(resource);
+        List<String> messages = new ArrayList<>(schema);
         try {
             DMRemediation typed = Serialization.unmarshal(new ObjectMapper().writeValueAsString(resource),
                     DMRemediation.class);
@@ -107,6 +134,19 @@ class EveryFieldRejectedTest {
         String field = path.substring(path.lastIndexOf('.') + 1);
         assertThat(messages).as("messages for %s = %s", path, json).isNotEmpty()
                 .anySatisfy(m -> assertThat(m).contains(field));
+        if (by == Rejection.SCHEMA) {
+            assertThat(schema).as("the schema rejects %s = %s", path, json).anySatisfy(m -> assertThat(m).contains(field));
+        } else {
+            assertThat(schema).as("nothing in the schema can reject %s = %s", path, json).isEmpty();
+        }
+    }
+
+    /** {@code examples/full-policies.yaml} (valid as it is) with one value set. */
+    public static JsonNode withValue(String path, String json) throws Exception {
+        JsonNode resource = fullExample().deepCopy();
+        assertThat(CrdSchema.validate(resource)).as("the example itself is valid").isEmpty();
+        set(resource, path, new ObjectMapper().readTree(json));
+        return resource;
     }
 
     static void set(JsonNode root, String path, JsonNode value) {

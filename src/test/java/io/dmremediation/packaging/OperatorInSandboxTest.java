@@ -19,8 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,27 +122,7 @@ class OperatorInSandboxTest {
          * are at least two spaces apart and cells start where their header starts.
          */
         static List<Map<String, String>> table(String output) {
-            List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
-            assertThat(lines).as("a header").isNotEmpty();
-            String header = lines.get(0);
-            List<String> names = new ArrayList<>();
-            List<Integer> starts = new ArrayList<>();
-            Matcher m = Pattern.compile("\\S+(?: \\S+)*").matcher(header);
-            while (m.find()) {
-                names.add(m.group());
-                starts.add(m.start());
-            }
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    int from = Math.min(starts.get(i), line.length());
-                    int to = i + 1 < names.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
-                    row.put(names.get(i), line.substring(from, to).strip());
-                }
-                rows.add(row);
-            }
-            return rows;
+            return KubectlOutput.table(output);
         }
 
         @Test

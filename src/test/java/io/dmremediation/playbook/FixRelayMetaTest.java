@@ -5,24 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
-import io.dmremediation.sandbox.DmWorkerPods;
+import io.dmremediation.controlplane.Worlds;
 import io.dmremediation.sandbox.SandboxWorld;
+import io.dmremediation.sandbox.World;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag(Worlds.BOTH)
 class FixRelayMetaTest {
 
     static final String S2 = SandboxWorld.SOURCE_2;
-    SandboxWorld world;
+    World world;
 
     @BeforeEach
     void setUp() {
-        world = SandboxWorld.builder().build();
+        world = Worlds.create();
         world.startOperator();
     }
 
@@ -40,8 +43,8 @@ class FixRelayMetaTest {
         world.startTask("crm", S2);
         world.apply(world.remediation("guard", "crm"));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status("guard").phase));
-        String podUid = world.client().pods().inNamespace(SandboxWorld.NAMESPACE)
-                .withName(DmWorkerPods.podName(SandboxWorld.CLUSTER, 1)).get().getMetadata().getUid();
+        String podUid = world.client().pods().inNamespace(world.namespace())
+                .withName(world.workerPod(1)).get().getMetadata().getUid();
 
         world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> !status("guard").history.isEmpty()
@@ -53,8 +56,8 @@ class FixRelayMetaTest {
         assertThat(world.dm().subtaskStage("crm", S2)).isEqualTo("Running");
         assertThat(world.dm().relayPosition(S2).file()).as("re-pulled from the big file on").isIn("mysql-bin.000002", "mysql-bin.000003");
         // the worker was restarted: a new pod under the same name
-        assertThat(world.client().pods().inNamespace(SandboxWorld.NAMESPACE)
-                .withName(DmWorkerPods.podName(SandboxWorld.CLUSTER, 1)).get().getMetadata().getUid()).isNotEqualTo(podUid);
+        assertThat(world.client().pods().inNamespace(world.namespace())
+                .withName(world.workerPod(1)).get().getMetadata().getUid()).isNotEqualTo(podUid);
         assertThat(world.kubelet().runs()).singleElement().satisfies(run -> {
             assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
             assertThat(run.args()).contains("fix-relay-meta", "--binlog-file", "mysql-bin.000002");

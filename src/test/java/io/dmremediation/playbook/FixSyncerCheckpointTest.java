@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dmremediation.api.DMRemediationStatus;
+import io.dmremediation.controlplane.Worlds;
 import io.dmremediation.sandbox.SandboxWorld;
-import io.dmremediation.sandbox.StandInKubelet;
+import io.dmremediation.sandbox.World;
+import io.dmremediation.sandbox.Kubelet;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -14,16 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag(Worlds.BOTH)
 class FixSyncerCheckpointTest {
 
     static final String S1 = SandboxWorld.SOURCE_1;
-    SandboxWorld world;
+    World world;
 
     @BeforeEach
     void setUp() {
-        world = SandboxWorld.builder().build();
+        world = Worlds.create();
         world.startOperator();
     }
 
@@ -67,7 +71,7 @@ class FixSyncerCheckpointTest {
         assertThat(s.history.get(0).detail).contains("backup table orders_syncer_checkpoint_bak_");
         assertThat(world.dm().subtaskStage("orders", S1)).isEqualTo("Running");
         assertThat(world.dm().taskSafeMode("orders", S1)).as("safe-mode restored").isFalse();
-        assertThat(world.kubelet().runs()).extracting(StandInKubelet.Run::job).containsExactly(
+        assertThat(world.kubelet().runs()).extracting(Kubelet.Run::job).containsExactly(
                 "dmr-precheck-" + s.history.get(0).detail.replaceAll(".*bak_([a-z0-9]+).*", "$1"),
                 "dmr-fix-checkpoint-" + s.history.get(0).detail.replaceAll(".*bak_([a-z0-9]+).*", "$1"));
         assertThat(world.kubelet().runs().get(0).args()).contains("--check");

@@ -7,8 +7,11 @@ import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.DMRemediationStatus;
 import io.dmremediation.api.HistoryEntry;
 import io.dmremediation.api.JobSettings;
+import io.dmremediation.controlplane.JobHistory;
+import io.dmremediation.controlplane.Worlds;
 import io.dmremediation.sandbox.SandboxWorld;
-import io.dmremediation.sandbox.StandInKubelet;
+import io.dmremediation.sandbox.World;
+import io.dmremediation.sandbox.Kubelet;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +32,21 @@ class RefusalsAndFailedJobsTest {
 
     static final String S1 = SandboxWorld.SOURCE_1;
     static final String S2 = SandboxWorld.SOURCE_2;
-    SandboxWorld world;
+    World world;
+    JobHistory jobs;
 
     @AfterEach
     void tearDown() {
+        if (jobs != null) {
+            jobs.close();
+        }
         if (world != null) {
             world.close();
         }
     }
 
     void start(UnaryOperator<SandboxWorld.Builder> options, String task, String source) {
-        world = options.apply(SandboxWorld.builder()).build();
+        world = Worlds.create(options);
         world.startOperator();
         world.startTask(task, source);
         world.apply(world.remediation("guard", task));
@@ -135,7 +143,7 @@ class RefusalsAndFailedJobsTest {
     }
 
     void setPaused(boolean paused) {
-        world.client().resources(DMRemediation.class).inNamespace(SandboxWorld.NAMESPACE).withName("guard")
+        world.client().resources(DMRemediation.class).inNamespace(world.namespace()).withName("guard")
                 .edit(r -> {
                     r.getSpec().paused = paused;
                     return r;
@@ -144,8 +152,12 @@ class RefusalsAndFailedJobsTest {
 
     /** The downstream Secret now holds a password the downstream refuses. */
     void breakThePassword() {
-        world.client().secrets().inNamespace(SandboxWorld.NAMESPACE).withName(SandboxWorld.DOWNSTREAM_SECRET)
+        world.client().secrets().inNamespace(world.namespace()).withName(SandboxWorld.DOWNSTREAM_SECRET)
                 .edit(s -> {
+                    // stringData is write-only on a real API server (it merges into data and reads back null)
+                    if (s.getStringData() == null) {
+                        s.setStringData(new java.util.HashMap<>());
+                    }
                     s.getStringData().put("password", "wrong");
                     return s;
                 });
@@ -176,7 +188,7 @@ class RefusalsAndFailedJobsTest {
 
     @Test
     void aHostileTaskNameNeverReachesSql() throws Exception {
-        world = SandboxWorld.builder().build();
+        world = Worlds.create();
         world.startOperator();
         String hostile = "x`;DROP_TABLE";
         world.startTask(hostile, S1);
@@ -218,21 +230,30 @@ class RefusalsAndFailedJobsTest {
         assertThat(world.kubelet().runs()).isEmpty();
     }
 
+    /** Runs on both worlds: on the real control plane the Job controller decides, on the sandbox its stand-in. */
     @Test
+    @Tag(Worlds.BOTH)
     void aFailedFixJobLeavesTheTaskRunningWithItsOriginalConfig() throws Exception {
         start(b -> b, "orders", S1);
-        world.kubelet().behave("dmr-fix-checkpoint-", StandInKubelet.Behaviour.FAIL);
+        jobs = new JobHistory(world.client(), world.namespace());
+        world.kubelet().behave("dmr-fix-checkpoint-", Kubelet.Behaviour.FAIL);
         List<String> rows = injectSyncerOverflowAndSnapshotRows();
         HistoryEntry failed = awaitEscalation();
         assertThat(failed.detail).contains("failed").contains("started again with its original config");
         assertThat(world.dm().taskExists("orders")).as("nothing left stopped by the operator").isTrue();
         assertThat(world.dm().taskSafeMode("orders", S1)).as("original config").isFalse();
         assertThat(checkpointRows("orders")).isEqualTo(rows);
+        // backoffLimit 0: one pod, never retried, the Job failed for it
+        String fix = jobs.job("dmr-fix-checkpoint-");
+        assertThat(jobs.pods(fix)).hasSize(1);
+        assertThat(jobs.failedFor(fix)).containsExactly("BackoffLimitExceeded");
     }
 
     @Test
+    @Tag(Worlds.BOTH)
     void aStuckFixJobIsStoppedAtItsDeadlineAndTheTaskStartedAgain() throws Exception {
-        world = SandboxWorld.builder().build();
+        world = Worlds.create();
+        jobs = new JobHistory(world.client(), world.namespace());
         world.startOperator();
         world.startTask("orders", S1);
         DMRemediation r = world.remediation("guard", "orders");
@@ -240,20 +261,24 @@ class RefusalsAndFailedJobsTest {
         r.getSpec().jobs.deadline = "10s";
         world.apply(r);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "Healthy".equals(status().phase));
-        world.kubelet().behave("dmr-fix-checkpoint-", StandInKubelet.Behaviour.HANG);
+        world.kubelet().behave("dmr-fix-checkpoint-", Kubelet.Behaviour.HANG);
         List<String> rows = injectSyncerOverflowAndSnapshotRows();
         HistoryEntry failed = awaitEscalation();
         assertThat(failed.detail).contains("DeadlineExceeded");
         assertThat(world.dm().taskExists("orders")).isTrue();
         assertThat(checkpointRows("orders")).isEqualTo(rows);
-        assertThat(world.client().batch().v1().jobs().inNamespace(SandboxWorld.NAMESPACE).list().getItems())
+        assertThat(world.client().batch().v1().jobs().inNamespace(world.namespace()).list().getItems())
                 .noneMatch(j -> j.getMetadata().getName().startsWith("dmr-fix-checkpoint-"));
+        // activeDeadlineSeconds: the Job failed for its deadline, with its one pod
+        String fix = jobs.job("dmr-fix-checkpoint-");
+        assertThat(jobs.failedFor(fix)).containsExactly("DeadlineExceeded");
+        assertThat(jobs.pods(fix)).hasSize(1);
     }
 
     @Test
     void aFailedRelayJobResumesRelayAndTasks() throws Exception {
         start(b -> b, "crm", S2);
-        world.kubelet().behave("dmr-fix-relay-meta-", StandInKubelet.Behaviour.FAIL);
+        world.kubelet().behave("dmr-fix-relay-meta-", Kubelet.Behaviour.FAIL);
         String metaBefore = Files.readString(world.dm().relayMetaFile(S2));
         world.dm().injectRelayOverflow(S2, "mysql-bin.000002");
         HistoryEntry failed = awaitEscalation();

@@ -66,13 +66,14 @@ public final class DmMasterSimulator implements AutoCloseable {
 
         GatewayApi gateway = new GatewayApi(cluster, scheduler);
         OpenApi open = new OpenApi(cluster, scheduler);
+        InetAddress bind = b.bindAddress != null ? b.bindAddress : InetAddress.getLoopbackAddress();
         if (b.tls != null) {
             // DM-master with ssl-ca/ssl-cert/ssl-key serves https on its client port (pingcap/tiflow:dm/master/server.go:179
             // @v8.5.4 builds its TLS config from them, with cert-allowed-cn checking the client's certificate); TiDB
             // Operator's own client always presents the dm-client-secret certificate
             // (pingcap/tidb-operator:pkg/util/crypto/certs.go LoadTlsConfigFromSecret, release-1.x)
             com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+                    new InetSocketAddress(bind, b.port), 0);
             javax.net.ssl.SSLContext context = b.tls;
             boolean clientCert = b.requireClientCert;
             https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context) {
@@ -85,7 +86,7 @@ public final class DmMasterSimulator implements AutoCloseable {
             });
             this.server = https;
         } else {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
+            this.server = HttpServer.create(new InetSocketAddress(bind, b.port), 0);
         }
         AtomicInteger n = new AtomicInteger();
         this.httpExecutor = Executors.newCachedThreadPool(r -> {
@@ -96,7 +97,8 @@ public final class DmMasterSimulator implements AutoCloseable {
         server.setExecutor(httpExecutor);
         server.createContext("/", new HttpRouter(gateway, open, openApi, requestLog, faults));
         server.start();
-        cluster.clientUrl = (b.tls != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+        cluster.clientUrl = (b.tls != null ? "https" : "http") + "://" + server.getAddress().getAddress().getHostAddress()
+                + ":" + server.getAddress().getPort();
         this.ticker = new Ticker(cluster, workers);
         ticker.start();
     }
@@ -141,7 +143,7 @@ public final class DmMasterSimulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>} (or the address it was told to listen on). */
     public String url() {
         return cluster.clientUrl;
     }
@@ -627,6 +629,7 @@ public final class DmMasterSimulator implements AutoCloseable {
     public static final class Builder {
 
         private int port;
+        private InetAddress bindAddress;
         private boolean openApi;
         private DmVersion version = DmVersion.V8_5;
         private Duration tick = Duration.ofSeconds(1);
@@ -664,6 +667,15 @@ public final class DmMasterSimulator implements AutoCloseable {
         /** Listen port on 127.0.0.1; 0 (the default) picks a free one. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Listen on this address instead of 127.0.0.1: a world whose operator runs in other processes gives DM-master
+         * a loopback address of its own, so that its Service name can resolve to it (with DM's port, 8261).
+         */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
             return this;
         }
 
