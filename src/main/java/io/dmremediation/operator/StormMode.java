@@ -173,8 +173,9 @@ final class StormMode {
 
     /**
      * The common cause answers again: DM-master answered this poll and asked every failing task's source's worker;
-     * the workers bound to those sources are not offline (DM-master's list, at most once per batch interval); and
-     * the downstream credentials check of every namespace's Secret seen in the incident passed.
+     * the downstream credentials check of every namespace's Secret seen in the incident passed; and the workers
+     * bound to those sources are not offline (DM-master's list, asked only once the rest passed and at most once
+     * per batch interval: while the downstream is away it would only add a request to every cycle).
      */
     private static boolean commonCauseClear(CycleState s, ClusterStorm cs, Incident i, StormPolicy policy,
                                             DmSnapshot cluster, ClusterCensus census) {
@@ -183,11 +184,14 @@ final class StormMode {
                 .forEach(f -> sources.add(f.source()));
         boolean masterAsked = cluster.sources().stream()
                 .noneMatch(x -> x.queryError() != null && sources.contains(x.source()));
+        credentialsCheck(s, cs, i, policy);
+        if (!masterAsked || !cs.credentialsAnswer()) {
+            return false;
+        }
         if (cs.workersDue(s.now, policy.batchInterval())) {
             cs.workers(workersProblem(s, sources));
         }
-        credentialsCheck(s, cs, i, policy);
-        return masterAsked && cs.workersProblem().isEmpty() && cs.credentialsAnswer();
+        return cs.workersProblem().isEmpty();
     }
 
     private static String workersProblem(CycleState s, Set<String> sources) {
