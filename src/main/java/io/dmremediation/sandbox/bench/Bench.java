@@ -157,7 +157,7 @@ public final class Bench {
 
                 Runs the operator's benchmarks in the in-process sandbox world and prints a table.
 
-                  --full          the sizes BENCHMARKS.md reports (default; about 25 minutes on 2 cores)
+                  --full          the sizes BENCHMARKS.md reports (default; about 30 minutes on 2 cores)
                   --quick         reduced sizes, as the test suite runs them (about a minute)
                   --only NAMES    detection, scale, storm, checkpoint, recovery (comma-separated; default all)
                   --auto-resume-share S
