@@ -46,7 +46,7 @@ class BenchTest {
         assertThat(row(rows, "10 x 5 tasks, 1 cluster: heap after GC, whole process").value()).isGreaterThan(1);
         assertThat(row(rows, "10 x 5 tasks, 1 cluster: converge after operator restart").value()).isGreaterThan(0);
         assertThat(row(rows, "10 x 5 tasks, 1 cluster, every task paused: DM-master requests per cycle per cluster")
-                .value()).as("a poll plus one gateway query per failing task").isGreaterThan(1);
+                .value()).as("the poll goes on while every task waits").isGreaterThan(0);
 
         // storm: the downstream away and back; every task ran again, the stuck half restarted by the operator
         String storm = "4 x 5 tasks, 1 cluster, downstream away 5s, 50% auto-resumed: ";
