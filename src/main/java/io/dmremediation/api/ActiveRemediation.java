@@ -19,8 +19,12 @@ public class ActiveRemediation {
     @JsonPropertyDescription("Unique per remediation; names the saved-config Secret and the Jobs.")
     public String id;
 
-    @JsonPropertyDescription("The task the remediation is for; empty for a relay fix, which covers a source.")
+    @JsonPropertyDescription("The task the remediation is for; empty for a relay fix, which covers a source, and for "
+            + "a storm-mode batch, which covers the tasks listed under tasks.")
     public String task;
+
+    @JsonPropertyDescription("The storm-mode incident this remediation is a batch of.")
+    public String incident;
 
     @JsonPropertyDescription("The guarded task whose finding started the remediation.")
     public String trigger;

@@ -44,6 +44,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @SchemaSwap(originalType = Backoff.class, fieldName = "anyFields", targetType = void.class)
 @SchemaSwap(originalType = JobSettings.class, fieldName = "anyFields", targetType = void.class)
 @SchemaSwap(originalType = ClusterTls.class, fieldName = "anyFields", targetType = void.class)
+@SchemaSwap(originalType = StormSettings.class, fieldName = "anyFields", targetType = void.class)
 public class DMRemediation extends CustomResource<DMRemediationSpec, DMRemediationStatus> implements Namespaced {
 
     public static final String GROUP = "dmremediation.io";

@@ -75,4 +75,8 @@ public class DMRemediationSpec extends Lenient {
 
     @JsonPropertyDescription("Settings of the repair Jobs.")
     public JobSettings jobs;
+
+    @JsonPropertyDescription("Storm mode: when many guarded tasks of the DM cluster fail the same way at once, one "
+            + "incident (no per-task restarts) until the common cause answers again, then restarts in batches.")
+    public StormSettings storm;
 }

@@ -55,6 +55,9 @@ public class DMRemediationStatus {
     @JsonPropertyDescription("Saved-config Secrets of finished remediations whose deletion failed; retried each cycle.")
     public List<String> staleConfigSecrets = new ArrayList<>();
 
+    @JsonPropertyDescription("The storm-mode incident this resource's tasks are part of, while it lasts.")
+    public IncidentStatus incident;
+
     @JsonPropertyDescription("Every action and escalation, newest first, at most 50.")
     public List<HistoryEntry> history = new ArrayList<>();
 }

@@ -74,6 +74,7 @@ public final class SpecValidator {
             duration("spec.jobs.deadline", spec.jobs.deadline, Duration.ofSeconds(10), problems);
             duration("spec.jobs.ttlAfterFinished", spec.jobs.ttlAfterFinished, Duration.ofSeconds(0), problems);
         }
+        storm(spec.storm, problems);
         return problems;
     }
 
@@ -227,6 +228,18 @@ public final class SpecValidator {
         range(field + ".maxAttempts", p.maxAttempts, 1, 100, problems);
         range(field + ".pauseThreshold", p.pauseThreshold, 2, 1000, problems);
         duration(field + ".pauseWindow", p.pauseWindow, Duration.ofSeconds(1), problems);
+    }
+
+    private static void storm(StormSettings st, List<String> problems) {
+        if (st == null) {
+            return;
+        }
+        range("spec.storm.threshold", st.threshold, 1, 100, problems);
+        range("spec.storm.minTasks", st.minTasks, 2, 100000, problems);
+        duration("spec.storm.window", st.window, Duration.ofSeconds(1), problems);
+        duration("spec.storm.waitForAutoResume", st.waitForAutoResume, Duration.ZERO, problems);
+        range("spec.storm.batchSize", st.batchSize, 1, 1000, problems);
+        duration("spec.storm.batchInterval", st.batchInterval, Duration.ofSeconds(1), problems);
     }
 
     private static void backoff(Backoff b, List<String> problems) {

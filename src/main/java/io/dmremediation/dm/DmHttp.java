@@ -115,7 +115,7 @@ final class DmHttp {
 
     private DmMasterException transportError(Throwable cause, String target, boolean headersSeen) {
         if (has(cause, ReplyTooLarge.class)) {
-            return new DmBadReplyException(where + " sent a reply larger than " + bytes(settings.maxReplyBytes())
+            return new DmReplyTooLargeException(where + " sent a reply larger than " + bytes(settings.maxReplyBytes())
                     + " (" + target + ")");
         }
         if (has(cause, HttpConnectTimeoutException.class)) {
@@ -285,6 +285,14 @@ final class DmHttp {
             }
         }
         return sb.toString();
+    }
+
+    /** A value for a query parameter ({@code ?sources=…}): percent-encoded as {@link #segment} does, never empty. */
+    static String queryValue(String value, String what) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(what + " name cannot be empty");
+        }
+        return value.equals(".") || value.equals("..") ? value : segment(value, what);
     }
 
     /** Whether {@link #segment} takes the name: not null, not empty, not "." or "..". */

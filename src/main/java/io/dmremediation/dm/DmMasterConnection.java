@@ -2,25 +2,19 @@ package io.dmremediation.dm;
 
 import io.dmremediation.domain.DmSnapshot;
 import io.dmremediation.domain.Relay;
-import io.dmremediation.domain.Stage;
-import io.dmremediation.domain.Subtask;
 import io.dmremediation.domain.Worker;
 import java.util.Collection;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One DM-master, through whichever of its HTTP APIs fits (dm-facts §1-2, §8): it detects OpenAPI on first use
  * ({@code GET /api/v1/dm.json}) and then
  * <ul>
- *   <li>reads status with OpenAPI's one-request task list (v6+), asking the gateway only about tasks that are not
- *       healthy, because only the gateway shows full ProcessErrors and relay errors;</li>
+ *   <li>reads the status of every task with one gateway request on every version ({@link ClusterStatus}), because
+ *       only the gateway shows full ProcessErrors and relay errors, and it asks each worker once, not once per task;</li>
  *   <li>controls tasks through the gateway (stop = {@code Delete}, which re-creates subtasks on start);</li>
  *   <li>lists tasks and workers and controls relay through OpenAPI when it is on.</li>
  * </ul>
@@ -28,10 +22,12 @@ import java.util.TreeSet;
  */
 public final class DmMasterConnection implements DmMaster {
 
-    private static final Set<Stage> HEALTHY = EnumSet.of(Stage.RUNNING, Stage.FINISHED);
-
     private final DmHttp http;
+    /** Up to this many named tasks are asked about one by one; more share one request for every task. */
+    public static final int FEW = 4;
+
     private final GatewayClient gateway;
+    private final ClusterStatus cluster;
     private final Object detectLock = new Object();
     private volatile Detected detected;
 
@@ -42,6 +38,7 @@ public final class DmMasterConnection implements DmMaster {
     public DmMasterConnection(String baseUrl, DmHttpSettings settings) {
         this.http = new DmHttp(baseUrl, settings);
         this.gateway = new GatewayClient(http);
+        this.cluster = new ClusterStatus(gateway);
     }
 
     @Override
@@ -69,6 +66,7 @@ public final class DmMasterConnection implements DmMaster {
         synchronized (detectLock) {
             detected = null;
             gateway.redetect();
+            cluster.reset();
         }
     }
 
@@ -91,84 +89,23 @@ public final class DmMasterConnection implements DmMaster {
     }
 
     /**
-     * v6+ OpenAPI: one {@code GET /api/v1/tasks?with_status=true}, then one gateway status per task that shows an
-     * error, a failed worker query, or a stage other than Running/Finished. v5.3/5.4 OpenAPI (its list has no status)
-     * and no OpenAPI: one gateway status per task; with no tasks named, v5.3/5.4 lists them first.
+     * A few named tasks (a playbook looking at its own): one gateway {@code GET /apis/v1alpha1/status/{task}} each,
+     * small replies. More, or every task (a poll): {@link ClusterStatus}, one request for all of them on every DM
+     * version as long as the reply is not too large.
      */
     @Override
     public DmSnapshot status(Collection<String> tasks) {
         Detected d = detected();
-        if (d.support() == OpenApiSupport.V6) {
-            return statusViaOpenApi(d.openApi(), tasks);
+        Set<String> named = new LinkedHashSet<>(tasks);
+        if (!named.isEmpty() && named.size() <= FEW && named.stream().allMatch(DmHttp::isSegment)) {
+            return gateway.status(named);
         }
-        if (!tasks.isEmpty() || d.openApi() == null) {
-            return gateway.status(tasks);
-        }
-        // names come from DM-master here: one no URL can carry ("", ".", "..") cannot be asked about, and must not
-        // make the status of every other task fail
-        List<String> all = d.openApi().taskNames().stream().filter(DmHttp::isSegment).toList();
-        return all.isEmpty() ? DmSnapshot.EMPTY : gateway.status(all);
+        return cluster.read(named, d.openApi(), d.support() == OpenApiSupport.V6);
     }
 
-    private DmSnapshot statusViaOpenApi(OpenApiClient openApi, Collection<String> tasks) {
-        Map<String, DmSnapshot> all = openApi.tasksWithStatus();
-        Collection<String> wanted = tasks.isEmpty() ? all.keySet() : new LinkedHashSet<>(tasks);
-        Set<String> relayTrouble = relayTrouble(openApi, all, wanted);
-        SnapshotBuilder out = new SnapshotBuilder();
-        for (String task : wanted) {
-            DmSnapshot brief = all.get(task);
-            if (brief == null) {
-                continue;
-            }
-            boolean readsTroubledRelay = brief.subtasks().stream().anyMatch(s -> relayTrouble.contains(s.source()));
-            if (healthy(brief) && !readsTroubledRelay || !DmHttp.isSegment(task)) {
-                // a name DM-master listed but no URL can carry ("", ".", ".."): what OpenAPI said is all there is
-                out.addAll(brief);
-            } else {
-                gateway.queryStatus(task).ifPresent(out::addAll);
-            }
-        }
-        return out.build();
-    }
-
-    /**
-     * Sources whose relay is not running cleanly. OpenAPI task status never shows relay errors (dm-facts §2.3), and
-     * a subtask reading a stuck relay can stay Running; so for sources read through relay ({@code binlog_type}
-     * {@code local}) one source-status request per source tells the relay stage, and only a troubled relay costs the
-     * gateway's detailed status.
-     */
-    private static Set<String> relayTrouble(OpenApiClient openApi, Map<String, DmSnapshot> all,
-                                            Collection<String> wanted) {
-        Set<String> relaySources = new TreeSet<>();
-        // may hold null: a subtask whose source DM left empty (TreeSet.contains(null) threw NullPointerException)
-        Set<String> trouble = new HashSet<>();
-        for (String task : wanted) {
-            DmSnapshot brief = all.get(task);
-            if (brief != null) {
-                brief.subtasks().stream()
-                        .filter(s -> s.sync() != null && "local".equalsIgnoreCase(s.sync().binlogType()))
-                        // a source no URL can name has a relay state nobody can ask for: look closer at its tasks
-                        .forEach(s -> (DmHttp.isSegment(s.source()) ? relaySources : trouble).add(s.source()));
-            }
-        }
-        for (String source : relaySources) {
-            boolean running = openApi.sourceStatus(source).stream()
-                    .allMatch(r -> r.stage() == Stage.RUNNING && r.errors().isEmpty());
-            if (!running) {
-                trouble.add(source);
-            }
-        }
-        return trouble;
-    }
-
-    private static boolean healthy(DmSnapshot task) {
-        return !task.subtasks().isEmpty()
-                && task.sources().stream().allMatch(s -> s.queryError() == null && s.errors().isEmpty())
-                && task.subtasks().stream().allMatch(DmMasterConnection::healthy);
-    }
-
-    private static boolean healthy(Subtask s) {
-        return s.errors().isEmpty() && HEALTHY.contains(s.stage());
+    /** How the last poll asked DM-master for the status of every task (tests and benchmarks read it). */
+    public ClusterStatus.Way statusWay() {
+        return cluster.way();
     }
 
     @Override

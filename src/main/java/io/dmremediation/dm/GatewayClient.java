@@ -61,12 +61,11 @@ public final class GatewayClient implements DmMaster {
         return DmApi.GATEWAY;
     }
 
-    /** One {@code GET /apis/v1alpha1/status/{task}} per task: the gateway has no route for "all tasks". */
+    /** One {@code GET /apis/v1alpha1/status/{task}} per task; none named: every task at once ({@link #queryStatusAll}). */
     @Override
     public DmSnapshot status(Collection<String> tasks) {
         if (tasks.isEmpty()) {
-            throw new DmUnsupportedException(http.where() + " has no OpenAPI (openapi = true) to list its tasks: "
-                    + "name the tasks to watch");
+            return queryStatusAll(List.of());
         }
         SnapshotBuilder out = new SnapshotBuilder();
         for (String task : new LinkedHashSet<>(tasks)) {
@@ -89,6 +88,41 @@ public final class GatewayClient implements DmMaster {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code GET /apis/v1alpha1/status/}, the task name left empty: every subtask of every bound source (or, with
+     * {@code sources}, of those sources and their relay workers) in one request. grpc-gateway v1.16's router takes
+     * the empty last segment as the {@code name} parameter (pingcap/tiflow:go.mod@v8.5.4 pins
+     * grpc-ecosystem/grpc-gateway v1.16.0: runtime/mux.go:206 splits the path keeping the empty segment,
+     * runtime/pattern.go:185-196 captures it), and DM-master's QueryStatus with no name asks each source's worker
+     * once for all of its subtasks (pingcap/tiflow:dm/master/server.go:799-826@v8.5.4 {@code extractSources}: the
+     * bound sources; l.828-866, {@code getStatusFromWorkers} with {@code taskName ""}; dm/worker/status.go:48-60: a
+     * worker lists every subtask for an empty name). Same in v5.3.0 and v6.1.0 (dm/dm/master/server.go). From v5.4
+     * a task whose source has no worker gets an entry of its own (server.go:1096@v5.4.0). It carries what the FAQ
+     * rules need: every ProcessError with code, class, Message and RawCause, {@code isCanceled}, the relay status
+     * and errors of each source's worker.
+     *
+     * <p>DM's gateway reaches DM-master's gRPC with a default client (dm/master/http_handler.go:47-52@v8.5.4), so a
+     * reply over gRPC's 4 MiB default comes back as HTTP 429 (ResourceExhausted, grpc-gateway runtime/errors.go:37);
+     * that is a {@link DmReplyTooLargeException}, as is a reply over this client's own bound.
+     */
+    public DmSnapshot queryStatusAll(List<String> sources) {
+        StringBuilder path = new StringBuilder(STATUS);
+        char sep = '?';
+        for (String s : sources) {
+            path.append(sep).append("sources=").append(DmHttp.queryValue(s, "source"));
+            sep = '&';
+        }
+        DmHttp.Reply r = http.get(path.toString());
+        if (r.status() == 429) {
+            DmHttpStatusException e = http.statusError(r, List.of());
+            if (e.detail().contains("larger than max")) {
+                throw new DmReplyTooLargeException(e.getMessage());
+            }
+            throw e;
+        }
+        return http.parse(http.checkGateway(r, List.of()), DmStatusJson::parseQueryStatus);
     }
 
     @Override

@@ -42,6 +42,16 @@ public record DmSnapshot(List<Subtask> subtasks, List<Relay> relays, List<Source
         return workers.stream().filter(w -> w.name().equals(name)).findFirst();
     }
 
+    /** The named tasks' subtasks (every one when none are named); relays, sources and workers stay whole. */
+    public DmSnapshot forTasks(java.util.Collection<String> tasks) {
+        if (tasks.isEmpty()) {
+            return this;
+        }
+        Set<String> names = new java.util.HashSet<>(tasks);
+        List<Subtask> mine = subtasks.stream().filter(s -> names.contains(s.task())).toList();
+        return mine.size() == subtasks.size() ? this : new DmSnapshot(mine, relays, sources, workers);
+    }
+
     public DmSnapshot withWorkers(List<Worker> newWorkers) {
         return new DmSnapshot(subtasks, relays, sources, newWorkers);
     }

@@ -15,6 +15,7 @@ final class Conditions {
     static final String ESCALATED = "Escalated";
     static final String PAUSED = "Paused";
     static final String TASK_LEFT_STOPPED = "TaskLeftStopped";
+    static final String STORM = "Storm";
 
     private Conditions() {
     }
@@ -55,7 +56,8 @@ final class Conditions {
             case ESCALATED -> 3;
             case PAUSED -> 4;
             case TASK_LEFT_STOPPED -> 5;
-            default -> 6;
+            case STORM -> 6;
+            default -> 7;
         };
     }
 }

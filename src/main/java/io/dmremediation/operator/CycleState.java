@@ -35,6 +35,8 @@ final class CycleState {
     ClusterTarget target;
     DmMaster dm;
     Duration reschedule;
+    /** The storm-mode incident this resource's tasks are part of, or null (see {@link StormMode}). */
+    StormMode.View storm;
 
     CycleState(OperatorServices services, DMRemediation resource, Collection<DMRemediation> peers) {
         this.services = services;

@@ -48,6 +48,8 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
     private final String workerPodSelector;
     private volatile IndexedResourceCache<DMRemediation> primaryCache;
     private volatile InformerEventSource<Pod, DMRemediation> podSource;
+    /** Where the peers come from when there is no informer (the fast synchronous test layer). */
+    private volatile java.util.function.Supplier<List<DMRemediation>> peersWithoutInformer;
 
     DMRemediationReconciler(OperatorServices services) {
         this(services, OperatorRunner.Options.DM_WORKER_PODS);
@@ -136,8 +138,16 @@ public class DMRemediationReconciler implements Reconciler<DMRemediation>, Clean
         return peers();
     }
 
+    /** The resources a reconcile sees beside its own when no informer runs (tests without JOSDK). */
+    void peersWithoutInformer(java.util.function.Supplier<List<DMRemediation>> peers) {
+        this.peersWithoutInformer = peers;
+    }
+
     private List<DMRemediation> peers() {
         IndexedResourceCache<DMRemediation> cache = primaryCache;
+        if (cache == null && peersWithoutInformer != null) {
+            return peersWithoutInformer.get();
+        }
         return cache == null ? List.of() : cache.list().toList();
     }
 

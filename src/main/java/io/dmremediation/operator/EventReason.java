@@ -19,7 +19,11 @@ public enum EventReason {
     DryRun("Normal"),
     DMMasterUnreachable("Warning"),
     DMMasterRecovered("Normal"),
-    InvalidSpec("Warning");
+    InvalidSpec("Warning"),
+    /** Many guarded tasks of the DM cluster failed the same way at once: one incident (storm mode). */
+    StormDetected("Warning"),
+    /** The incident is over; what is left is handled task by task. */
+    StormOver("Normal");
 
     private final String type;
 

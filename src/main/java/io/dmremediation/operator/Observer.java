@@ -41,7 +41,9 @@ final class Observer {
             TaskMemory before = TaskRows.memory(row);
             ErrorClass c = view.finding() == null ? null : view.finding().errorClass();
             TaskMemory after = MemoryUpdate.observe(before, view.observation(), c, s.settings, s.now);
-            if (after.firstSeen() != null && !after.firstSeen().equals(before.firstSeen())) {
+            // a task in a storm-mode incident: the incident's one Event and metric speak for it
+            if (after.firstSeen() != null && !after.firstSeen().equals(before.firstSeen())
+                    && !StormMode.covers(s, view.finding())) {
                 Finding f = view.finding();
                 s.services.metrics().detected(c.id());
                 s.event(EventReason.ErrorDetected, c.id() + " on task " + task + " source " + f.source() + ": "

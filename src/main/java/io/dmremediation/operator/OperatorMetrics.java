@@ -81,6 +81,13 @@ public final class OperatorMetrics {
                 .tag("error_class", errorClass).register(registry).increment();
     }
 
+    /** A storm-mode incident began on a DM cluster: counted once, however many tasks and resources it covers. */
+    public void stormIncident(String errorClass) {
+        Counter.builder("dmr_storm_incidents_total")
+                .description("Storm-mode incidents: many guarded tasks of one DM cluster failing the same way at once")
+                .tag("error_class", errorClass).register(registry).increment();
+    }
+
     public void planned(String errorClass, String playbook) {
         Counter.builder("dmr_planned_actions_total").description("Actions a dry run would have taken")
                 .tag("error_class", errorClass).tag("action", playbook).register(registry).increment();

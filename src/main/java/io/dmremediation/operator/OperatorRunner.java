@@ -153,7 +153,8 @@ public final class OperatorRunner implements AutoCloseable {
                         new MasterTls(o.client(), o.clock())),
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
                 new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(), o.jobPod(),
-                PlaybookEdges.kubernetes(o.client()), o.timing());
+                PlaybookEdges.kubernetes(o.client()), o.timing(), new ConfigurationChecks(o.clock()),
+                new Storms(o.clock()));
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())

@@ -15,7 +15,8 @@ import java.time.Clock;
 record OperatorServices(KubernetesClient client, Clock clock, DmConnections connections, SnapshotCache snapshots,
                         OperatorMetrics metrics, EventRecorder events, ClusterSlots slots, Playbooks playbooks,
                         StatusWriter statusWriter, String jobImage, StepGate gate, JobPodSettings jobPod,
-                        PlaybookEdges edges, EngineTiming timing) {
+                        PlaybookEdges edges, EngineTiming timing, ConfigurationChecks configurationChecks,
+                        Storms storms) {
 
     RemediationSettings remediationSettings(DMRemediation r) {
         return SpecSettings.remediation(r.getSpec(), jobImage, jobPod);
@@ -29,8 +30,11 @@ record OperatorServices(KubernetesClient client, Clock clock, DmConnections conn
         String url = a.masterUrl != null ? a.masterUrl : target.masterUrl();
         // the cluster the spec names now, over TLS when it uses TLS; another one (the spec changed or became invalid
         // mid-way) by its recorded address
-        DmMaster dm = target.key().equals(a.clusterKey) && target.masterUrl().equals(url) ? connections.of(r, target)
+        DmMaster direct = target.key().equals(a.clusterKey) && target.masterUrl().equals(url) ? connections.of(r, target)
                 : connections.get(url);
+        // many tasks at once (a storm-mode batch) share the cluster's poll instead of sending one each
+        DmMaster dm = new SharedStatusDmMaster(direct, snapshots, a.clusterKey != null ? a.clusterKey : target.key(),
+                clock);
         return new PlaybookContext(r, dm, edges.vault(r), edges.jobs(r), edges.downstream(r),
                 clock, settings, remediationSettings(r), url, Boolean.TRUE.equals(a.masterTrusted), timing);
     }

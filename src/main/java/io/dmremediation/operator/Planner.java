@@ -38,12 +38,20 @@ final class Planner {
 
     /** Decides for each finding; returns true when it started a remediation. */
     boolean plan(Map<String, TaskView> views) {
+        List<String> stormCandidates = new ArrayList<>();
         for (TaskView view : views.values()) {
             Finding f = view.finding();
             if (f == null) {
                 continue;
             }
             TaskState row = s.row(view.task()).orElseThrow();
+            if (StormMode.covers(s, f)) {
+                // one incident: held, then restarted in batches (StormMode), never one remediation per task
+                if (StormMode.decide(s, view, f, row, missingConfiguration(f))) {
+                    stormCandidates.add(view.task());
+                }
+                continue;
+            }
             DecisionContext context = new DecisionContext(view.humanPaused(), s.status.active != null,
                     ClusterLimit.inFlightElsewhere(s), missingConfiguration(f));
             Decision d = Decider.decide(f, TaskRows.memory(row), s.settings, context, s.now);
@@ -75,12 +83,13 @@ final class Planner {
             }
             // Skip: the reason is on the row; nothing to do
         }
-        return false;
+        return StormBatch.start(s, stormCandidates);
     }
 
     /**
      * Every playbook stops and starts tasks, and DM hides the password a start needs: the Secret must be usable, and
-     * must allow an address that is not the namespace's own DMCluster. Read once per cycle, not once per finding.
+     * must allow an address that is not the namespace's own DMCluster. Read once per cycle per namespace (see
+     * {@link ConfigurationChecks}), not once per finding nor once per resource.
      */
     private String missingConfiguration(Finding f) {
         if (!s.settings.policy(f.errorClass()).acts()) {
@@ -88,11 +97,15 @@ final class Planner {
         }
         if (configurationProblem == null) {
             String secret = s.services.remediationSettings(s.resource).downstreamSecret();
-            DownstreamCredentials downstream = s.services.edges().downstream(s.resource);
-            configurationProblem = downstream.problem(secret);
-            if (configurationProblem.isEmpty() && !s.target.trusted()) {
-                configurationProblem = downstream.masterNotAllowed(secret, s.target.masterUrl());
-            }
+            // once per poll cycle per namespace, not once per resource: every resource of it reads the same Secret
+            configurationProblem = s.services.configurationChecks().problem(new ConfigurationChecks.Key(
+                    s.namespace(), secret, s.target.trusted() ? null : s.target.masterUrl()), s.settings.pollInterval(),
+                    () -> {
+                        DownstreamCredentials downstream = s.services.edges().downstream(s.resource);
+                        Optional<String> problem = downstream.problem(secret);
+                        return problem.isEmpty() && !s.target.trusted()
+                                ? downstream.masterNotAllowed(secret, s.target.masterUrl()) : problem;
+                    });
         }
         return configurationProblem.orElse(null);
     }
@@ -155,7 +168,7 @@ final class Planner {
         return "Skip: " + d.reason();
     }
 
-    private static String newId() {
+    static String newId() {
         String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder b = new StringBuilder(10);
         for (int i = 0; i < 10; i++) {

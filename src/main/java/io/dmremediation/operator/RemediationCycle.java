@@ -87,14 +87,17 @@ final class RemediationCycle {
             s.status.lastPollTime = s.now.toString();
         }
 
+        StormMode.assess(s, snapshot, tasks);
         Map<String, TaskView> views = Observer.observe(s, tasks, snapshot);
         LeftStopped.release(s);
         SavedConfigSweep.retry(s);
         if (s.status.active != null) {
             StepRunner.advance(s);
         }
+        StormMode.afterSteps(s);
         if (s.status.active == null && new Planner(s).plan(views)) {
             StepRunner.advance(s);
+            StormMode.afterSteps(s);
         }
         if (s.status.active != null) {
             s.lookAgainWithin(ACTIVE_RECHECK);

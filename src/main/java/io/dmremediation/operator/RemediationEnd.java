@@ -59,7 +59,14 @@ final class RemediationEnd {
         }
         s.status.active = null;
         s.status.lastAction = a.playbook + " " + subject(a) + ": " + result;
-        s.history(a.task == null ? a.trigger : a.task, a, result, detail);
+        if (a.incident != null) {
+            // a storm-mode batch: each task's history says what was done to it, as for a single restart
+            for (var p : a.tasks) {
+                s.history(p.name, a, result, detail);
+            }
+        } else {
+            s.history(a.task == null ? a.trigger : a.task, a, result, detail);
+        }
         EventReason reason = switch (outcome) {
             case SUCCEEDED -> EventReason.RemediationSucceeded;
             case FAILED, LEFT_STOPPED -> EventReason.RemediationFailed;
@@ -109,6 +116,11 @@ final class RemediationEnd {
 
     /** The rows a remediation counts against: its task, or for a relay fix every guarded task on the source. */
     static List<TaskState> affectedRows(CycleState s, ActiveRemediation a) {
+        if (a.incident != null) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            a.tasks.forEach(p -> names.add(p.name));
+            return s.status.tasks.stream().filter(r -> names.contains(r.name)).toList();
+        }
         if (a.task != null) {
             return s.status.tasks.stream().filter(r -> a.task.equals(r.name)).toList();
         }
@@ -117,6 +129,9 @@ final class RemediationEnd {
     }
 
     static String subject(ActiveRemediation a) {
+        if (a.incident != null) {
+            return a.tasks.size() + " task(s) of incident " + a.incident;
+        }
         return a.task != null ? a.task : "relay of " + a.source;
     }
 }

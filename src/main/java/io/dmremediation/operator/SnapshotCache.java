@@ -1,6 +1,6 @@
 package io.dmremediation.operator;
 
-import io.dmremediation.dm.DmApi;
+import io.dmremediation.dm.DmUnsupportedException;
 import io.dmremediation.dm.DmMaster;
 import io.dmremediation.domain.DmSnapshot;
 import java.time.Clock;
@@ -41,6 +41,8 @@ public final class SnapshotCache {
     private final Map<String, Instant> wanted = new ConcurrentHashMap<>();
     /** Per resource uid: the latest change it has not yet seen a poll from after. */
     private final Map<String, Instant> changes = new ConcurrentHashMap<>();
+    /** Clusters whose DM-master cannot tell every task's status at once: each poll names its tasks. */
+    private final Set<String> namedOnly = ConcurrentHashMap.newKeySet();
 
     public SnapshotCache(Clock clock, Duration maxAge) {
         this.clock = clock;
@@ -49,8 +51,9 @@ public final class SnapshotCache {
 
     /**
      * Status of {@code tasks} (empty = all) on the cluster, fresh enough for this resource's reconcile (see the class
-     * comment); DM errors propagate to every waiting caller. With DM-master's OpenAPI one request lists every task
-     * anyway, so the poll asks for all of them and every resource on the cluster shares it.
+     * comment); DM errors propagate to every waiting caller. One request tells the status of every task on every DM
+     * version ({@code DmMasterConnection#status} with none named), so the poll asks for all of them and every resource
+     * on the cluster shares it, whatever tasks it guards.
      */
     public DmSnapshot poll(String clusterKey, String resource, DmMaster dm, Collection<String> tasks,
                            Duration interval) {
@@ -69,8 +72,17 @@ public final class SnapshotCache {
         return snapshot;
     }
 
+    /**
+     * The status of every task on the cluster from a poll sent at or after {@code notBefore}: the one in the cache,
+     * or a new one (a playbook looking at many tasks shares the poll with every resource on the cluster).
+     */
+    public DmSnapshot fresh(String clusterKey, DmMaster dm, Instant notBefore) {
+        return await(poll(clusterKey, dm, java.util.List.of(), notBefore));
+    }
+
     private Entry poll(String clusterKey, DmMaster dm, Collection<String> tasks, Instant notBefore) {
-        Set<String> asked = dm.api() == DmApi.OPENAPI ? Set.of() : new TreeSet<>(tasks);
+        // "all" unless this DM-master said it cannot (too many tasks on one source for one request, no OpenAPI)
+        Set<String> asked = namedOnly.contains(clusterKey) ? new TreeSet<>(tasks) : Set.of();
         CompletableFuture<DmSnapshot> mine;
         Entry entry;
         while (true) {
@@ -98,6 +110,12 @@ public final class SnapshotCache {
         if (mine != null) {
             try {
                 mine.complete(dm.status(asked));
+            } catch (DmUnsupportedException e) {
+                if (asked.isEmpty() && !tasks.isEmpty()) {
+                    namedOnly.add(clusterKey);
+                }
+                mine.completeExceptionally(e);
+                entries.remove(clusterKey, entry);
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
                 entries.remove(clusterKey, entry);

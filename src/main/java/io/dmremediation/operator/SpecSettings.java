@@ -12,6 +12,7 @@ import io.dmremediation.playbook.RemediationSettings;
 import io.dmremediation.policy.BackoffPolicy;
 import io.dmremediation.policy.ClassPolicy;
 import io.dmremediation.policy.Settings;
+import io.dmremediation.policy.StormPolicy;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -51,6 +52,21 @@ final class SpecSettings {
                 spec.maxConcurrentRemediations == null ? 1 : spec.maxConcurrentRemediations,
                 Durations.parseOr(spec.pollInterval, d.pollInterval()),
                 Durations.parseOr(spec.verifyTimeout, d.verifyTimeout()));
+    }
+
+    /** Storm mode's settings of this resource, defaults applied (the cluster's are the most conservative of all). */
+    static StormPolicy storm(DMRemediationSpec spec) {
+        StormPolicy d = StormPolicy.DEFAULTS;
+        var st = spec.storm;
+        if (st == null) {
+            return d;
+        }
+        return new StormPolicy(st.threshold == null ? d.thresholdPercent() : st.threshold,
+                st.minTasks == null ? d.minTasks() : st.minTasks,
+                Durations.parseOr(st.window, d.window()),
+                Durations.parseOr(st.waitForAutoResume, d.waitForAutoResume()),
+                st.batchSize == null ? d.batchSize() : st.batchSize,
+                Durations.parseOr(st.batchInterval, d.batchInterval()));
     }
 
     static RemediationSettings remediation(DMRemediationSpec spec, String jobImage, JobPodSettings jobPod) {

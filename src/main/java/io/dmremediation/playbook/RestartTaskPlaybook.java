@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The FAQ's answer to {@code invalid connection} and {@code driver: bad connection}: stop-task, then start-task
- * with the same config, so DM re-creates the subtask with fresh connections.
+ * with the same config, so DM re-creates the subtask with fresh connections. One task, or the tasks of a storm-mode
+ * batch: the same steps over each of them, so every promise of a single restart holds for each.
  */
 public final class RestartTaskPlaybook implements Playbook {
 
@@ -35,7 +36,8 @@ public final class RestartTaskPlaybook implements Playbook {
             .step(START, MUST_START, (a, ctx) -> TaskLifecycle.startTasks(a, ctx, tasks(a),
                     (task, saved) -> saved, TaskLifecycle.ORIGINAL), VERIFY_RUNNING)
             .step(VERIFY_RUNNING, RUNNING, (a, ctx) -> TaskLifecycle.verifyRunning(a, ctx, tasks(a),
-                    "task " + a.task + " runs again", true), null)
+                    a.task != null ? "task " + a.task + " runs again" : "tasks " + String.join(", ", tasks(a))
+                            + " run again", true), null)
             .build();
 
     @Override
@@ -48,14 +50,15 @@ public final class RestartTaskPlaybook implements Playbook {
         return steps;
     }
 
+    /** Its task, or the tasks of a storm-mode batch (no task of its own, each listed in its state). */
     private static List<String> tasks(ActiveRemediation a) {
-        return List.of(a.task);
+        return a.task != null ? List.of(a.task) : a.tasks.stream().map(p -> p.name).toList();
     }
 
     private static StepResult check(ActiveRemediation a, PlaybookContext ctx) {
         String name = JobSpecs.precheckJobName(a.id);
         return JobSteps.create(a, ctx, name, () -> JobSpecs.downstreamJob(ctx.owner(), name, a.id, ctx.remediation(),
-                "check-downstream", List.of(), DownstreamTlsRequirement.forTask(ctx.dm(), a.task)));
+                "check-downstream", List.of(), DownstreamTlsRequirement.forTask(ctx.dm(), tasks(a).get(0))));
     }
 
     static StepResult awaitCheck(ActiveRemediation a, PlaybookContext ctx) {
@@ -67,12 +70,25 @@ public final class RestartTaskPlaybook implements Playbook {
     }
 
     private static StepResult stop(ActiveRemediation a, PlaybookContext ctx) {
-        boolean stopping = TaskLifecycle.stoppedByUs(a).contains(a.task);
+        boolean stopping = a.task != null ? TaskLifecycle.stoppedByUs(a).contains(a.task)
+                : !TaskLifecycle.stoppedByUs(a).isEmpty();
         if (!stopping) {
             if (Boolean.TRUE.equals(a.windingDown)) {
                 return StepResult.finish(Outcome.ABORTED, "the resource is being deleted; the task was not stopped");
             }
-            if (!Fence.errorStillThere(a, ctx.dm().status(tasks(a)))) {
+            if (a.task == null) {
+                List<String> all = tasks(a);
+                List<String> still = BatchFence.stillFailing(a, ctx.dm().status(all), all);
+                if (still.isEmpty()) {
+                    return StepResult.finish(Outcome.ABORTED, "the " + a.errorClass + " error of every task of the "
+                            + "batch cleared before the restart; nothing was changed");
+                }
+                if (still.size() < all.size()) {
+                    a.tasks.removeIf(p -> !still.contains(p.name));
+                    return new StepResult.Persist("the error of " + (all.size() - still.size()) + " task(s) "
+                            + "cleared: they leave the batch untouched; restarting " + String.join(", ", still));
+                }
+            } else if (!Fence.errorStillThere(a, ctx.dm().status(tasks(a)))) {
                 return StepResult.finish(Outcome.ABORTED, "the " + a.errorClass
                         + " error cleared before the restart; nothing was changed");
             }

@@ -73,7 +73,9 @@ public final class DmSide implements AutoCloseable {
         }
         if (db != null) {
             db.createUser(downstreamUser, downstreamPassword);
-            sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
+            if (b.checkpointsInDatabase) {
+                sim.downstream(db.jdbcUrl(""), downstreamUser, downstreamPassword);
+            }
         }
         if (b.dmMasterTls != null) {
             sim.tls(b.dmMasterTls, true);
@@ -126,10 +128,15 @@ public final class DmSide implements AutoCloseable {
 
     /** Secret {@value World#DOWNSTREAM_SECRET} as a user would create it: host, port, user, password. */
     public Secret downstreamSecret(String namespace) {
+        return downstreamSecret(namespace, db == null ? "127.0.0.1" : db.host(), db == null ? 4000 : db.port());
+    }
+
+    /** The same Secret naming another address of the downstream (a gate in front of it). */
+    public Secret downstreamSecret(String namespace, String host, int port) {
         return new SecretBuilder()
                 .withNewMetadata().withName(World.DOWNSTREAM_SECRET).withNamespace(namespace).endMetadata()
-                .addToStringData("host", db == null ? "127.0.0.1" : db.host())
-                .addToStringData("port", String.valueOf(db == null ? 4000 : db.port()))
+                .addToStringData("host", host)
+                .addToStringData("port", String.valueOf(port))
                 .addToStringData("user", downstreamUser)
                 .addToStringData("password", downstreamPassword)
                 .build();

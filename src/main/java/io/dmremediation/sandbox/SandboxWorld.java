@@ -36,6 +36,7 @@ public final class SandboxWorld implements World {
     private final DmSide dmSide;
     private final DmWorkerPods pods;
     private final StandInKubelet kubelet;
+    private final DownstreamGate gate;
     private final Builder options;
     private OperatorRunner operator;
 
@@ -46,12 +47,16 @@ public final class SandboxWorld implements World {
         kube.createNamespace(NAMESPACE);
         this.dmSide = DmSide.start(b, workDir, null, 0);
         DmMasterSimulator dm = dmSide.dm();
+        EmbeddedMariaDb db = dmSide.database();
+        // the repair Jobs reach the downstream through a gate the world can shut (downstreamAway)
+        this.gate = db == null || !b.downstreamGate ? null : new DownstreamGate(db.host(), db.port());
         this.pods = new DmWorkerPods(kube.client(), NAMESPACE, CLUSTER, dm::stopWorker, dm::startWorker,
                 b.podRecreateDelay.toMillis());
         pods.create(b.spareWorker ? 3 : 2);
         createDmCluster(b.dmMasterTls != null);
         this.kubelet = new StandInKubelet(kube.client(), NAMESPACE, this::claimDir, workDir.resolve("kubelet")).start();
-        kube.client().resource(dmSide.downstreamSecret(NAMESPACE)).create();
+        kube.client().resource(gate == null ? dmSide.downstreamSecret(NAMESPACE)
+                : dmSide.downstreamSecret(NAMESPACE, gate.host(), gate.port())).create();
     }
 
     public static Builder builder() {
@@ -147,6 +152,30 @@ public final class SandboxWorld implements World {
         return dmSide.dm();
     }
 
+    /**
+     * The downstream goes away (a TiDB restart, a rolling upgrade): the repair Jobs cannot reach it (the gate in front
+     * of the database is shut) and every running subtask pauses with {@code invalid connection}, resumes failing
+     * until {@link #downstreamBack}. Needs the database.
+     */
+    public void downstreamAway() {
+        requireGate().shut();
+        dmSide.dm().downstreamDown();
+    }
+
+    /** The downstream is back; DM's auto-resume recovers every task but {@code stayPaused}, which need a restart. */
+    public void downstreamBack(java.util.Collection<String> stayPaused) {
+        dmSide.dm().downstreamBack(stayPaused);
+        requireGate().open();
+    }
+
+    private DownstreamGate requireGate() {
+        if (gate == null) {
+            throw new IllegalStateException("build the world with a database and downstreamGate(true) to take the "
+                    + "downstream away");
+        }
+        return gate;
+    }
+
     // ------------------------------------------------------------------------------------------ Kubernetes
 
     @Override
@@ -185,6 +214,9 @@ public final class SandboxWorld implements World {
     @Override
     public void close() {
         stopOperator();
+        if (gate != null) {
+            gate.close();
+        }
         kubelet.close();
         pods.close();
         dmSide.close();
@@ -197,6 +229,8 @@ public final class SandboxWorld implements World {
         boolean openApi = true;
         DmVersion version = DmVersion.V8_5;
         boolean database = true;
+        boolean checkpointsInDatabase = true;
+        boolean downstreamGate;
         boolean kubectl = false;
         int kubePort = 0;
         Duration tick = Duration.ofMillis(50);
@@ -271,6 +305,21 @@ public final class SandboxWorld implements World {
         /** Without a database the simulator keeps checkpoints in memory (no checkpoint fixes possible). */
         public Builder database(boolean on) {
             this.database = on;
+            return this;
+        }
+
+        /**
+         * With the database: whether the simulator keeps DM's checkpoints in it (default) or in memory (thousands of
+         * tasks, nothing to fix in a checkpoint), the database then serving only the repair Jobs' credentials checks.
+         */
+        public Builder checkpointsInDatabase(boolean on) {
+            this.checkpointsInDatabase = on;
+            return this;
+        }
+
+        /** The downstream Secret names a gate in front of the database, which {@link #downstreamAway()} shuts. */
+        public Builder downstreamGate(boolean on) {
+            this.downstreamGate = on;
             return this;
         }
 

@@ -24,12 +24,12 @@ class TolerantDecodingTest {
     @Test
     void fieldsAndEnumValuesOfANewerCrdAreNamedNotFatal() {
         DMRemediation r = decode("{\"cluster\":{\"dmClusterRef\":{\"name\":\"basic\",\"tls\":true}},\"tasks\":[\"a\"],"
-                + "\"storm\":{\"share\":50},\"policies\":{\"invalidConnection\":{\"action\":\"RestartWorker\"},"
+                + "\"surge\":{\"share\":50},\"policies\":{\"invalidConnection\":{\"action\":\"RestartWorker\"},"
                 + "\"relayBinlogOverflow\":{\"action\":\"FixRelayMeta\"}}}", null);
 
         List<String> problems = SpecValidator.validate(r.getSpec());
 
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("spec.storm: not a field this operator knows"))
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("spec.surge: not a field this operator knows"))
                 .anySatisfy(p -> assertThat(p).startsWith("spec.cluster.dmClusterRef.tls: not a field"))
                 .anySatisfy(p -> assertThat(p).startsWith("spec.policies.invalidConnection.action: 'RestartWorker' "
                         + "is not a value this operator knows (RestartTask, None)"))
@@ -41,13 +41,13 @@ class TolerantDecodingTest {
     @Test
     void aCopyStillCarriesWhatWasNotUnderstood() {
         // JOSDK hands a reconcile a clone of the cached resource: the problems must survive it
-        DMRemediation r = decode("{\"cluster\":{\"dmClusterRef\":{\"name\":\"basic\"}},\"storm\":{\"share\":50},"
+        DMRemediation r = decode("{\"cluster\":{\"dmClusterRef\":{\"name\":\"basic\"}},\"surge\":{\"share\":50},"
                 + "\"policies\":{\"badConnection\":{\"action\":\"Later\"}}}", null);
 
         DMRemediation copy = SERIALIZATION.clone(r);
 
         assertThat(SpecValidator.validate(copy.getSpec())).hasSize(2)
-                .anySatisfy(p -> assertThat(p).startsWith("spec.storm:"))
+                .anySatisfy(p -> assertThat(p).startsWith("spec.surge:"))
                 .anySatisfy(p -> assertThat(p).startsWith("spec.policies.badConnection.action: 'Later'"));
     }
 

@@ -274,10 +274,10 @@ class HostileNamesClientTest {
 
     @Test
     void hostileNamesFromDmsOwnTaskListNeverCrashTheConnection() {
-        // with no tasks named, DmMasterConnection asks OpenAPI for every task and then the gateway about each one
-        // that is not healthy, and OpenAPI about each source read through relay: the names come from DM itself,
-        // so "", "." and ".." can come too. The answer is a snapshot or a typed error, and every follow-up
-        // request still carries its name as one encoded segment.
+        // with no tasks named and a source too large for one status request, DmMasterConnection asks OpenAPI for
+        // every task and then the gateway about each one that is not healthy, and OpenAPI about each source read
+        // through relay: the names come from DM itself, so "", "." and ".." can come too. The answer is a snapshot
+        // or a typed error, and every follow-up request still carries its name as one encoded segment.
         dm.otherwise((req, out) -> {
             if (req.path().startsWith("/api/v1/sources/")) {
                 // the relay of every source is paused: each task reading it gets the gateway's detailed status
@@ -318,6 +318,10 @@ class HostileNamesClientTest {
         ObjectNode reply = Seeds.JSON.createObjectNode().put("total", 1);
         reply.set("data", data);
         dm.on("GET", "/api/v1/tasks", WireServer.json(reply.toString()));
+        // the one request for every task cannot answer: a source's worker answer is over DM's gRPC bound
+        dm.on("GET", "/apis/v1alpha1/status/", WireServer.json("{\"result\": true, \"msg\": \"\", \"sources\": [{"
+                + "\"result\": false, \"msg\": \"grpc request error: received message larger than max\", "
+                + "\"sourceStatus\": {\"source\": \"src-01\"}, \"subTaskStatus\": []}]}"));
         dm.forget();
         DmMasterConnection conn = DmMasterClients.connect(dm.url(), DmHttpSettings.DEFAULTS);
         Throwable t = catchThrowable(() -> conn.status(List.of()));

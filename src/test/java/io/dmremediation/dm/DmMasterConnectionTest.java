@@ -32,7 +32,7 @@ class DmMasterConnectionTest {
     private DmMasterConnection conn;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws java.io.IOException {
         dm = new FakeDmMaster();
         conn = DmMasterClients.connect(dm.url());
     }
@@ -140,101 +140,168 @@ class DmMasterConnectionTest {
     // ---- status ----
 
     @Test
-    void healthyTasksWithOpenApiTakeOneRequest() {
-        openApiV6();
-        dm.on("GET", "/api/v1/tasks", json(DmReplies.openApiList(
-                DmReplies.openApiTask("orders", "Running", null), DmReplies.openApiTask("payments", "Finished", null))));
-        conn.detect();
-        dm.forget();
+    void everyTaskIsOneGatewayRequestOnEveryVersion() throws Exception {
+        for (Runnable version : List.<Runnable>of(this::openApiV6, this::openApiV5, () -> { })) {
+            dm.close();
+            dm = new FakeDmMaster();
+            conn = DmMasterClients.connect(dm.url());
+            version.run();
+            dm.on("GET", "/apis/v1alpha1/status/", json(DmReplies.gatewayStatusAll("src-01", "orders", Samples.RUNNING,
+                    "payments", Samples.PAUSED_10006)));
+            conn.detect();
+            dm.forget();
 
-        DmSnapshot all = conn.status(List.of());
-        DmSnapshot one = conn.status(List.of("orders"));
+            DmSnapshot all = conn.status(List.of());
 
-        assertThat(dm.targets()).containsExactly("GET /api/v1/tasks?with_status=true", "GET /api/v1/tasks?with_status=true");
-        assertThat(all.taskNames()).containsExactly("orders", "payments");
-        assertThat(all.subtasksOf("orders").get(0).stage()).isEqualTo(Stage.RUNNING);
-        assertThat(all.subtasksOf("payments").get(0).stage()).isEqualTo(Stage.FINISHED);
-        assertThat(one.taskNames()).containsExactly("orders");
-        assertThat(conn.api()).isEqualTo(DmApi.OPENAPI);
+            assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/");
+            assertThat(all.taskNames()).containsExactly("orders", "payments");
+            assertThat(all.subtasksOf("orders").get(0).stage()).isEqualTo(Stage.RUNNING);
+            // the full ProcessError, RawCause and all, for every paused task in the one reply
+            Subtask payments = all.subtasksOf("payments").get(0);
+            assertThat(payments.errors().get(0).rawCause()).contains("CONSTRAINT `fk_res` FOREIGN KEY");
+            assertThat(payments.errors().get(0).message()).startsWith("startLocation:");
+            assertThat(conn.statusWay()).isEqualTo(ClusterStatus.Way.ALL);
+        }
     }
 
     @Test
-    void onlyUnhealthyTasksAreAskedAgainThroughTheGateway() {
+    void aFewNamedTasksAreAskedOneByOneManyShareTheRequestForAll() {
         openApiV6();
-        dm.on("GET", "/api/v1/tasks", json(DmReplies.openApiList(
-                DmReplies.openApiTask("orders", "Running", null),
-                DmReplies.openApiTask("payments", "Paused", PAUSED_V62),
-                DmReplies.openApiTask("stopped", "Paused", null))));
+        dm.on("GET", "/apis/v1alpha1/status/orders", json(DmReplies.gatewayStatus(Samples.RUNNING, "orders")));
         dm.on("GET", "/apis/v1alpha1/status/payments", json(DmReplies.gatewayStatus(Samples.PAUSED_10006, "payments")));
-        dm.on("GET", "/apis/v1alpha1/status/stopped", json(DmReplies.gatewayStatus(Samples.PAUSED_10006, "stopped")));
+        dm.on("GET", "/apis/v1alpha1/status/", json(DmReplies.gatewayStatusAll("src-01", "a", Samples.RUNNING,
+                "b", Samples.RUNNING, "c", Samples.RUNNING, "d", Samples.RUNNING, "e", Samples.PAUSED_10006,
+                "f", Samples.RUNNING)));
         conn.detect();
         dm.forget();
 
-        DmSnapshot s = conn.status(List.of("orders", "payments"));
+        DmSnapshot few = conn.status(List.of("orders", "payments", "orders"));
+        DmSnapshot many = conn.status(List.of("a", "b", "c", "d", "e", "gone"));
 
-        assertThat(dm.targets()).containsExactly("GET /api/v1/tasks?with_status=true", "GET /apis/v1alpha1/status/payments");
-        assertThat(s.taskNames()).containsExactly("orders", "payments");
-        Subtask payments = s.subtasksOf("payments").get(0);
-        // the gateway's full ProcessError, not OpenAPI's shortened line
-        assertThat(payments.errors().get(0).rawCause()).contains("CONSTRAINT `fk_res` FOREIGN KEY");
-        assertThat(payments.errors().get(0).message()).startsWith("startLocation:");
-        assertThat(payments.sync().syncerBinlog().pos()).isEqualTo(4965);
-        assertThat(s.subtasksOf("orders").get(0).errors()).isEmpty();
+        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/orders",
+                "GET /apis/v1alpha1/status/payments", "GET /apis/v1alpha1/status/");
+        assertThat(few.taskNames()).containsExactly("orders", "payments");
+        assertThat(few.subtasksOf("payments").get(0).errors().get(0).code()).isEqualTo(10006);
+        // cut down to the named tasks; a named task DM-master does not know is absent
+        assertThat(many.taskNames()).containsExactly("a", "b", "c", "d", "e");
     }
 
     @Test
     void aNamedTaskDmMasterDoesNotKnowIsAbsent() {
-        openApiV6();
-        dm.on("GET", "/api/v1/tasks", json(DmReplies.openApiList(DmReplies.openApiTask("orders", "Running", null))));
+        dm.on("GET", "/apis/v1alpha1/status/gone", json(DmReplies.gatewayTaskNotFound("gone")));
 
         assertThat(conn.status(List.of("gone")).subtasks()).isEmpty();
     }
 
     @Test
-    void withoutOpenApiOneGatewayRequestPerTask() {
-        dm.on("GET", "/apis/v1alpha1/status/orders", json(DmReplies.gatewayStatus(Samples.RUNNING, "orders")));
-        dm.on("GET", "/apis/v1alpha1/status/payments", json(DmReplies.gatewayStatus(Samples.PAUSED_10006, "payments")));
-        dm.on("GET", "/apis/v1alpha1/status/gone", json(DmReplies.gatewayTaskNotFound("gone")));
+    void anAnswerOverDmsGrpcBoundIsAskedForSourceBySourceFromThenOn() {
+        openApiV6();
+        dm.on("GET", "/apis/v1alpha1/status/", FakeDmMaster.json(429, DmReplies.gatewayTooLarge()));
+        dm.on("GET", "/api/v1/cluster/workers", json("{\"total\": 3, \"data\": ["
+                + "{\"name\": \"w0\", \"addr\": \"w0:8262\", \"bound_stage\": \"bound\", \"bound_source_name\": \"src-01\"},"
+                + "{\"name\": \"w1\", \"addr\": \"w1:8262\", \"bound_stage\": \"bound\", \"bound_source_name\": \"src-02\"},"
+                + "{\"name\": \"w2\", \"addr\": \"w2:8262\", \"bound_stage\": \"free\", \"bound_source_name\": \"\"}]}"));
+        dm.onQuery("GET", "/apis/v1alpha1/status/", "sources=src-01",
+                json(DmReplies.gatewayStatusAll("src-01", "orders", Samples.RUNNING)));
+        dm.onQuery("GET", "/apis/v1alpha1/status/", "sources=src-02",
+                json(DmReplies.gatewayStatusAll("src-02", "payments", Samples.PAUSED_10006)));
         conn.detect();
         dm.forget();
 
-        DmSnapshot s = conn.status(List.of("orders", "payments", "orders", "gone"));
+        DmSnapshot first = conn.status(List.of());
+        DmSnapshot second = conn.status(List.of());
 
-        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/orders",
-                "GET /apis/v1alpha1/status/payments", "GET /apis/v1alpha1/status/gone");
-        assertThat(s.taskNames()).containsExactly("orders", "payments");
-        assertThat(s.subtasksOf("payments").get(0).errors().get(0).code()).isEqualTo(10006);
-        assertThat(conn.api()).isEqualTo(DmApi.GATEWAY);
+        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/", "GET /api/v1/cluster/workers",
+                "GET /apis/v1alpha1/status/?sources=src-01", "GET /apis/v1alpha1/status/?sources=src-02",
+                "GET /api/v1/cluster/workers", "GET /apis/v1alpha1/status/?sources=src-01",
+                "GET /apis/v1alpha1/status/?sources=src-02");
+        assertThat(first.taskNames()).containsExactly("orders", "payments");
+        assertThat(second.subtasksOf("payments").get(0).errors().get(0).code()).isEqualTo(10006);
+        assertThat(conn.statusWay()).isEqualTo(ClusterStatus.Way.BY_SOURCE);
+        conn.redetect();
+        assertThat(conn.statusWay()).isEqualTo(ClusterStatus.Way.ALL);
     }
 
     @Test
-    void withoutOpenApiEveryTaskCannotBeListed() {
+    void anAnswerOverThisClientsOwnBoundIsAskedForSourceBySource() {
+        String oneSource = DmReplies.gatewayStatusAll("src-01", "orders", Samples.RUNNING);
+        conn = DmMasterClients.connect(dm.url(), DmHttpSettings.DEFAULTS.withMaxReplyBytes(oneSource.length() + 100));
+        dm.on("GET", "/apis/v1alpha1/status/", json(DmReplies.gatewayStatusAll("src-01", "orders", Samples.RUNNING,
+                "payments", Samples.PAUSED_10006, "refunds", Samples.PAUSED_10006)));
+        dm.on("GET", "/apis/v1alpha1/members", json("{\"result\": true, \"msg\": \"\", \"members\": [{\"worker\": "
+                + "{\"msg\": \"\", \"workers\": [{\"name\": \"w0\", \"addr\": \"w0:8262\", \"stage\": \"bound\", "
+                + "\"source\": \"src-01\"}]}}]}"));
+        dm.onQuery("GET", "/apis/v1alpha1/status/", "sources=src-01", json(oneSource));
+        conn.detect();
+        dm.forget();
+
+        assertThat(conn.status(List.of()).taskNames()).containsExactly("orders");
+        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/", "GET /apis/v1alpha1/members?worker=true",
+                "GET /apis/v1alpha1/status/?sources=src-01");
+    }
+
+    @Test
+    void aSourceWhoseWorkerAnswerIsOverTheBoundIsAskedTaskByTaskAndAPauseEpisodeOnlyOnce() {
+        openApiV6();
+        String overBound = "{\"result\": true, \"msg\": \"\", \"sources\": [{\"result\": false, \"msg\": "
+                + "\"[code=38008:class=dm-master:scope=internal:level=high], Message: grpc request error, RawCause: rpc "
+                + "error: code = ResourceExhausted desc = grpc: received message larger than max (4500000 vs. 4194304)\", "
+                + "\"sourceStatus\": {\"source\": \"src-01\", \"worker\": \"\", \"result\": null, \"relayStatus\": null}, "
+                + "\"subTaskStatus\": []}]}";
+        dm.on("GET", "/apis/v1alpha1/status/", json(overBound));
+        dm.on("GET", "/api/v1/tasks", json(DmReplies.openApiList(
+                DmReplies.openApiTask("orders", "Running", null),
+                DmReplies.openApiTask("payments", "Paused", PAUSED_V62))),
+                json(DmReplies.openApiList(
+                DmReplies.openApiTask("orders", "Running", null),
+                DmReplies.openApiTask("payments", "Paused", PAUSED_V62))),
+                json(DmReplies.openApiList(
+                DmReplies.openApiTask("orders", "Running", null),
+                DmReplies.openApiTask("payments", "Paused", PAUSED_V62.replace("parent", "child")))));
+        dm.on("GET", "/apis/v1alpha1/status/payments", json(DmReplies.gatewayStatus(Samples.PAUSED_10006, "payments")));
+        conn.detect();
+        dm.forget();
+
+        DmSnapshot first = conn.status(List.of());
+        DmSnapshot second = conn.status(List.of());
+        conn.status(List.of());
+
+        assertThat(conn.statusWay()).isEqualTo(ClusterStatus.Way.BY_TASK);
+        // the paused task's detail is asked once per pause episode: again only when its error text changed
+        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/",
+                "GET /api/v1/tasks?with_status=true", "GET /apis/v1alpha1/status/payments",
+                "GET /api/v1/tasks?with_status=true",
+                "GET /api/v1/tasks?with_status=true", "GET /apis/v1alpha1/status/payments");
+        assertThat(first.subtasksOf("payments").get(0).errors().get(0).rawCause())
+                .contains("CONSTRAINT `fk_res` FOREIGN KEY");
+        assertThat(second.subtasksOf("payments")).isEqualTo(first.subtasksOf("payments"));
+        assertThat(second.subtasksOf("orders").get(0).stage()).isEqualTo(Stage.RUNNING);
+    }
+
+    @Test
+    void withoutOpenApiTooManyTasksForOneSourceMustBeNamed() {
+        String overBound = "{\"result\": true, \"msg\": \"\", \"sources\": [{\"result\": false, \"msg\": "
+                + "\"grpc request error: received message larger than max\", \"sourceStatus\": {\"source\": \"src-01\"}, "
+                + "\"subTaskStatus\": []}]}";
+        dm.on("GET", "/apis/v1alpha1/status/", json(overBound));
+        dm.on("GET", "/apis/v1alpha1/status/orders", json(DmReplies.gatewayStatus(Samples.RUNNING, "orders")));
+        for (String gone : List.of("o2", "o3", "o4", "o5")) {
+            dm.on("GET", "/apis/v1alpha1/status/" + gone, json(DmReplies.gatewayTaskNotFound(gone)));
+        }
+        conn.detect();
+
         assertThatThrownBy(() -> conn.status(List.of()))
                 .isInstanceOfSatisfying(DmUnsupportedException.class,
                         e -> assertThat(e.kind()).isEqualTo(DmMasterException.Kind.UNSUPPORTED))
                 .hasMessageContaining("openapi = true").hasMessageContaining("name the tasks");
-        assertThat(dm.targets()).containsExactly("GET /api/v1/dm.json");
-    }
-
-    @Test
-    void v5ListsTheTasksThenAsksTheGateway() {
-        openApiV5();
-        dm.on("GET", "/api/v1/tasks", json("{\"total\": 1, \"data\": [{\"name\": \"orders\", \"task_mode\": \"all\"}]}"));
-        dm.on("GET", "/apis/v1alpha1/status/orders", json(DmReplies.gatewayStatus(Samples.RUNNING, "orders")));
-        conn.detect();
-        dm.forget();
-
-        DmSnapshot s = conn.status(List.of());
-
-        assertThat(dm.targets()).containsExactly("GET /api/v1/tasks", "GET /apis/v1alpha1/status/orders");
-        assertThat(s.taskNames()).containsExactly("orders");
-        assertThat(conn.taskNames()).contains(List.of("orders"));
+        // named, they are asked one by one
+        assertThat(conn.status(List.of("orders", "o2", "o3", "o4", "o5")).taskNames()).containsExactly("orders");
     }
 
     @Test
     void manyThreadsShareOneConnection() throws Exception {
         openApiV6();
-        dm.on("GET", "/api/v1/tasks", json(DmReplies.openApiList(DmReplies.openApiTask("orders", "Running", null))));
+        dm.on("GET", "/apis/v1alpha1/status/orders", json(DmReplies.gatewayStatus(Samples.RUNNING, "orders")));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<DmSnapshot>> calls = new ArrayList<>();
@@ -248,7 +315,7 @@ class DmMasterConnectionTest {
             pool.shutdownNow();
         }
         assertThat(dm.targets()).filteredOn(t -> t.equals("GET /api/v1/dm.json")).hasSize(1);
-        assertThat(dm.targets()).filteredOn(t -> t.startsWith("GET /api/v1/tasks")).hasSize(40);
+        assertThat(dm.targets()).filteredOn(t -> t.startsWith("GET /apis/v1alpha1/status/orders")).hasSize(40);
     }
 
     // ---- the other reads ----

@@ -34,6 +34,29 @@ final class DmReplies {
         return reply.toString();
     }
 
+    /**
+     * QueryStatus without a task name ({@code GET /apis/v1alpha1/status/}): one entry for {@code source} listing a
+     * subtask per task, each from the real sample given beside its name ({@code task, sample, task, sample, ...}).
+     */
+    static String gatewayStatusAll(String source, String... taskAndSample) {
+        ObjectNode reply = Samples.tree(taskAndSample[1]);
+        ObjectNode entry = (ObjectNode) reply.withArray("sources").get(0);
+        ((ObjectNode) entry.get("sourceStatus")).put("source", source);
+        com.fasterxml.jackson.databind.node.ArrayNode subs = entry.putArray("subTaskStatus");
+        for (int i = 0; i < taskAndSample.length; i += 2) {
+            ObjectNode st = (ObjectNode) Samples.tree(taskAndSample[i + 1]).withArray("sources").get(0)
+                    .withArray("subTaskStatus").get(0);
+            subs.add(st.put("name", taskAndSample[i]));
+        }
+        return reply.toString();
+    }
+
+    /** grpc-gateway's answer when DM-master's own answer is over gRPC's bound: 429, ResourceExhausted (8). */
+    static String gatewayTooLarge() {
+        return "{\"code\": 8, \"message\": \"grpc: received message larger than max (5242880 vs. 4194304)\", "
+                + "\"details\": []}";
+    }
+
     /** QueryStatus for an unknown task (extractSources, dm/master/server.go). */
     static String gatewayTaskNotFound(String task) {
         return "{\"result\": false, \"msg\": \"task " + task + " has no source or not exist, please check the task "

@@ -63,6 +63,12 @@ final class FakeDmMaster implements AutoCloseable {
         return this;
     }
 
+    /** As {@link #on}, for requests with exactly this raw query; such a route wins over the path's own. */
+    FakeDmMaster onQuery(String method, String path, String query, Responder... sequence) {
+        routes.put(method + " " + path + "?" + query, new ArrayDeque<>(Arrays.asList(sequence)));
+        return this;
+    }
+
     List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -79,7 +85,12 @@ final class FakeDmMaster implements AutoCloseable {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                 ex.getRequestURI().getRawQuery(), body));
-        Deque<Responder> route = routes.get(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
+        String key = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath();
+        Deque<Responder> route = ex.getRequestURI().getRawQuery() == null ? null
+                : routes.get(key + "?" + ex.getRequestURI().getRawQuery());
+        if (route == null) {
+            route = routes.get(key);
+        }
         Responder r;
         if (route == null) {
             r = text(404, "404 page not found\n");

@@ -255,12 +255,28 @@ class GatewayClientTest {
     }
 
     @Test
-    void onItsOwnTheGatewayCannotListTasksNorControlRelay() {
+    void onItsOwnTheGatewayCannotListTaskNamesNorControlRelay() {
         assertThat(gateway.api()).isEqualTo(DmApi.GATEWAY);
         assertThat(gateway.taskNames()).isEmpty();
         assertThat(gateway.relayStatus("src-01")).isEmpty();
-        assertThatThrownBy(() -> gateway.status(List.of())).isInstanceOf(DmUnsupportedException.class);
         assertThatThrownBy(() -> gateway.enableRelay("src-01", List.of())).isInstanceOf(DmUnsupportedException.class);
         assertThat(dm.targets()).isEmpty();
+    }
+
+    @Test
+    void everyTaskAtOnceIsQueryStatusWithoutAName() {
+        dm.on("GET", "/apis/v1alpha1/status/", json(DmReplies.gatewayStatusAll("src-01", "orders", Samples.RUNNING,
+                "payments", Samples.PAUSED_10006)));
+        dm.onQuery("GET", "/apis/v1alpha1/status/", "sources=src%2001&sources=src-02",
+                json(DmReplies.gatewayStatusAll("src-02", "crm", Samples.RUNNING)));
+        dm.on("GET", "/apis/v1alpha1/status/x", json(429, DmReplies.gatewayTooLarge()));
+
+        assertThat(gateway.status(List.of()).taskNames()).containsExactly("orders", "payments");
+        assertThat(gateway.queryStatusAll(List.of("src 01", "src-02")).taskNames()).containsExactly("crm");
+        assertThat(dm.targets()).containsExactly("GET /apis/v1alpha1/status/",
+                "GET /apis/v1alpha1/status/?sources=src%2001&sources=src-02");
+        dm.on("GET", "/apis/v1alpha1/status/", json(429, DmReplies.gatewayTooLarge()));
+        assertThatThrownBy(() -> gateway.queryStatusAll(List.of())).isInstanceOf(DmReplyTooLargeException.class)
+                .hasMessageContaining("larger than max");
     }
 }

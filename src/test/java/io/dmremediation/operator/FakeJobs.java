@@ -78,6 +78,9 @@ final class FakeJobs implements RepairJobControl {
             } else if (args.contains("--inspect")) {
                 boolean applied = dm.rewound.getOrDefault(task, false);
                 result = state("SUCCEEDED", "", "{\"result\":\"" + (applied ? "applied" : "not-applied") + "\"}");
+            } else if (world.downstreamDown && args.get(0).equals("check-downstream")) {
+                result = state("FAILED", "BackoffLimitExceeded", "{\"result\":\"refused\",\"message\":\"the "
+                        + "downstream cannot be reached\"}");
             } else {
                 result = state("SUCCEEDED", "", "{\"result\":\"checked\",\"message\":\"check passed\"}");
             }

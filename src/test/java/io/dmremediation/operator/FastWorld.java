@@ -80,8 +80,10 @@ final class FastWorld {
                 new SnapshotCache(clock, Duration.ofMillis(1)), new OperatorMetrics(new SimpleMeterRegistry()),
                 new EventRecorder(client, clock), new ClusterSlots(), new Playbooks(), new StatusWriter(client),
                 "dmr:test", gate, io.dmremediation.playbook.JobPodSettings.DEFAULTS, new Edges(),
-                io.dmremediation.playbook.EngineTiming.DEFAULT);
+                io.dmremediation.playbook.EngineTiming.DEFAULT, new ConfigurationChecks(clock), new Storms(clock));
         reconciler = new DMRemediationReconciler(services);
+        // the informer's cache, as JOSDK would hand it over: every resource of the namespace
+        reconciler.peersWithoutInformer(() -> client.resources(DMRemediation.class).inNamespace(ns).list().getItems());
     }
 
     /** A call of the operator's, offered to each fault in force before it goes through. */
@@ -123,22 +125,61 @@ final class FastWorld {
     }
 
     DMRemediation create(String task) {
+        return create("guard", List.of(task), spec -> { });
+    }
+
+    /** A resource of this name guarding these tasks, the spec as {@link #create(String)} makes it, then changed. */
+    DMRemediation create(String name, List<String> tasks, java.util.function.Consumer<DMRemediationSpec> change) {
         DMRemediation r = new DMRemediation();
-        r.getMetadata().setName("guard");
+        r.getMetadata().setName(name);
         r.getMetadata().setNamespace(ns);
         r.getMetadata().setFinalizers(new ArrayList<>(List.of(FINALIZER)));
         DMRemediationSpec spec = new DMRemediationSpec();
         spec.cluster = new ClusterRef();
         spec.cluster.dmClusterRef = new DMClusterRef();
         spec.cluster.dmClusterRef.name = "basic";
-        spec.tasks = new ArrayList<>(List.of(task));
+        spec.tasks = new ArrayList<>(tasks);
         spec.pollInterval = "5s";
         spec.downstream = new Downstream();
         spec.downstream.secretRef = new SecretRef();
         spec.downstream.secretRef.name = "tidb-credentials";
+        change.accept(spec);
         r.setSpec(spec);
         return client.resource(r).create();
     }
+
+    /** Every resource of the namespace, by name. */
+    List<DMRemediation> resources() {
+        return client.resources(DMRemediation.class).inNamespace(ns).list().getItems().stream()
+                .sorted(java.util.Comparator.comparing(x -> x.getMetadata().getName())).toList();
+    }
+
+    DMRemediationStatus status(String name) {
+        DMRemediation r = client.resources(DMRemediation.class).inNamespace(ns).withName(name).get();
+        return r == null || r.getStatus() == null ? new DMRemediationStatus() : r.getStatus();
+    }
+
+    /** One reconcile of every resource, in name order (as one poll slot would run them). */
+    void cycleAll() {
+        for (DMRemediation r : resources()) {
+            cycle(r);
+        }
+    }
+
+    /** Rounds of {@link #cycleAll()}, the clock moving {@code step} after each, until {@code done}. */
+    int runAllUntil(java.util.function.BooleanSupplier done, Duration step, int maxRounds) {
+        for (int i = 0; i < maxRounds; i++) {
+            if (done.getAsBoolean()) {
+                return i;
+            }
+            cycleAll();
+            clock.advance(step);
+        }
+        return maxRounds;
+    }
+
+    /** The downstream is away: a credentials check Job fails (the fake Job's answer). */
+    volatile boolean downstreamDown;
 
     DMRemediation resource() {
         return client.resources(DMRemediation.class).inNamespace(ns).withName("guard").get();

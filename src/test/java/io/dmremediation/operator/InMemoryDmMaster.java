@@ -61,6 +61,9 @@ final class InMemoryDmMaster implements DmMaster {
     final List<String> starts = new ArrayList<>();
     final List<String> stops = new ArrayList<>();
     final List<String> violations = new ArrayList<>();
+    /** Tasks stopped by stop-task and not started again yet, and the most there ever were at once. */
+    final java.util.Set<String> stoppedNow = new java.util.HashSet<>();
+    int mostStoppedAtOnce;
     /** The FAQ error a task shows again after it is started, if the fix did not take (overflow), by task. */
     final Map<String, DmError> errorAfterStart = new LinkedHashMap<>();
     /** Checkpoints of a task rewound to position 4 of the big file by the fix Job. */
@@ -103,6 +106,13 @@ final class InMemoryDmMaster implements DmMaster {
         Task t = tasks.get(name);
         t.stage = Stage.FINISHED;
         t.unit = Unit.LOAD;
+    }
+
+    /** DM's auto-resume got the task running again. */
+    void heal(String name) {
+        Task t = tasks.get(name);
+        t.stage = Stage.RUNNING;
+        t.errors = List.of();
     }
 
     void breakTask(String name, DmError error) {
@@ -173,6 +183,8 @@ final class InMemoryDmMaster implements DmMaster {
                         + "task name and status", "DM-master: task " + task + " has no source or not exist");
             }
             stops.add(task);
+            stoppedNow.add(task);
+            mostStoppedAtOnce = Math.max(mostStoppedAtOnce, stoppedNow.size());
         });
     }
 
@@ -198,6 +210,7 @@ final class InMemoryDmMaster implements DmMaster {
             }
             Task t = new Task(name, yaml);
             starts.add(name + (safe ? " (safe mode)" : ""));
+            stoppedNow.remove(name);
             DmError again = errorAfterStart.get(name);
             if (rewind || replayedPast.getOrDefault(name, false)) {
                 // the replay from position 4 passes the big file; later starts go on from past it

@@ -39,14 +39,14 @@ class NewerCrdTest {
                 world.remediation("newer", "orders"), GenericKubernetesResource.class);
         @SuppressWarnings("unchecked") Map<String, Object> spec = (Map<String, Object>) newer.getAdditionalProperties()
                 .get("spec");
-        spec.put("storm", Map.of("share", 50));
+        spec.put("surge", Map.of("share", 50));
         spec.put("policies", Map.of("invalidConnection", Map.of("action", "RestartWorker")));
         world.client().genericKubernetesResources(DMRemediation.GROUP + "/" + DMRemediation.VERSION, "DMRemediation")
                 .inNamespace(SandboxWorld.NAMESPACE).resource(newer).create();
 
         awaitStatus(world, "newer", s -> "Invalid".equals(s.phase));
         String message = condition(status(world, "newer"), "Ready").orElseThrow().getMessage();
-        assertThat(message).contains("spec.storm: not a field this operator knows",
+        assertThat(message).contains("spec.surge: not a field this operator knows",
                 "spec.policies.invalidConnection.action: 'RestartWorker' is not a value this operator knows");
 
         // a new operator's informers list it at start-up: that must not stop them either

@@ -254,9 +254,10 @@ class RemediationLoopTest {
         awaitStatus(world, "guard", s -> "Healthy".equals(s.phase) && s.taskCount == 2);
         world.dm().clearRequests();
         Thread.sleep(5000);
-        // 1s poll interval: about five polls, each a single OpenAPI list with status, no per-task requests
+        // 1s poll interval: about five polls, each a single gateway query-status without a task name (every
+        // subtask of every source at once), no per-task requests
         List<RecordedRequest> seen = world.dm().requests();
         assertThat(seen).hasSizeBetween(3, 8)
-                .allSatisfy(q -> assertThat(q.method() + " " + q.path()).isEqualTo("GET /api/v1/tasks"));
+                .allSatisfy(q -> assertThat(q.method() + " " + q.path()).isEqualTo("GET /apis/v1alpha1/status/"));
     }
 }

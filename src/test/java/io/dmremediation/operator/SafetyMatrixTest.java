@@ -80,8 +80,20 @@ class SafetyMatrixTest {
      * A playbook's scenario: how the world breaks so that the operator runs it, and the routes to the steps a run
      * without faults does not reach (each route a change to the world that leads the playbook there).
      */
-    record Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes) {
+    record Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes, List<String> tasks,
+                    Consumer<io.dmremediation.api.DMRemediationSpec> spec) {
+
+        Scenario(String name, Playbook playbook, Consumer<FastWorld> breakIt, List<Route> routes) {
+            this(name, playbook, breakIt, routes, List.of(TASK), x -> { });
+        }
+
+        void create(FastWorld w) {
+            w.create("guard", tasks, spec);
+        }
     }
+
+    /** A storm-mode batch: three tasks of the resource restarted by one RestartTask remediation. */
+    static final List<String> BATCH = List.of(TASK, "payments", "refunds");
 
     /** A way into the recovery steps: the fault (or world change) that leads there. */
     record Route(String name, Consumer<FastWorld> apply) {
@@ -116,7 +128,20 @@ class SafetyMatrixTest {
                 w.dm.breakTask(HELD, RELAY_READER);
             }, List.of(
                     // DM refuses to turn the relay off: the recovery path
-                    Route.fault(FaultPlan.Kind.REFUSAL, FixRelayMetaPlaybook.RELAY_OFF, "disableRelay"))));
+                    Route.fault(FaultPlan.Kind.REFUSAL, FixRelayMetaPlaybook.RELAY_OFF, "disableRelay"))),
+            new Scenario("RestartTask, a storm-mode batch of three tasks (invalid connection)",
+                    new RestartTaskPlaybook(), w -> {
+                for (String t : BATCH) {
+                    w.dm.addTask(t, CONFIG.replace("name: orders", "name: " + t));
+                    w.dm.breakTask(t, INVALID_CONNECTION);
+                }
+            }, List.of(), BATCH, spec -> {
+                // three of three tasks failing at once is an incident; its checks pass at once, no auto-resume wait
+                spec.storm = new io.dmremediation.api.StormSettings();
+                spec.storm.minTasks = 2;
+                spec.storm.waitForAutoResume = "0s";
+                spec.storm.batchInterval = "1s";
+            }));
 
     @Test
     void everyStepOfEveryPlaybookSurvivesEveryFault() throws Exception {
@@ -196,7 +221,7 @@ class SafetyMatrixTest {
             if (route != null) {
                 route.apply().accept(w);
             }
-            w.create(TASK);
+            scenario.create(w);
             w.runUntil(r -> r != null && r.getStatus() != null && finished(r.getStatus()) != null, 600);
             if (route == null) {
                 assertThat(finished(w)).as(scenario.name() + " without faults").isNotNull();
@@ -245,7 +270,7 @@ class SafetyMatrixTest {
             reached.route().apply().accept(w);
         }
         w.plans.add(plan);
-        w.create(TASK);
+        scenario.create(w);
         w.runUntil(SafetyMatrixTest::settled, 800);
         // time for what follows a first outcome (a retry, a Secret let go), then judge
         for (int i = 0; i < 3; i++) {
@@ -253,7 +278,7 @@ class SafetyMatrixTest {
             w.cycle();
         }
         w.runUntil(r -> r == null || r.getStatus() == null || r.getStatus().active == null, 800);
-        Cell cell = judge(w, plan);
+        Cell cell = judge(w, plan, scenario.tasks());
         w.close();
         return cell;
     }
@@ -297,7 +322,7 @@ class SafetyMatrixTest {
         return ends.isEmpty() ? null : ends.get(ends.size() - 1);
     }
 
-    private Cell judge(FastWorld w, FaultPlan plan) {
+    private Cell judge(FastWorld w, FaultPlan plan, List<String> tasks) {
         List<String> problems = new ArrayList<>();
         problems.addAll(w.dm.violations);
         problems.addAll(w.other.violations);

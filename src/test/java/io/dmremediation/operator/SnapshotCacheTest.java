@@ -110,12 +110,22 @@ class SnapshotCacheTest {
     }
 
     @Test
-    void aPollForFewerTasksDoesNotServeAResourceThatGuardsMore() {
+    void onePollAsksForEveryTaskAndServesResourcesWhateverTheyGuard() {
         cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
         cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1", "t2"), INTERVAL);
         cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t2"), INTERVAL);
 
-        assertThat(dm.asked).containsExactly(List.of("t1"), List.of("t1", "t2"));
+        assertThat(dm.asked).containsExactly(List.of());
+    }
+
+    @Test
+    void aDmMasterThatCannotTellEveryTaskAtOnceIsAskedForTheNamedOnes() {
+        dm.allUnsupported = true;
+        assertThatThrownBy(() -> cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL))
+                .isInstanceOf(io.dmremediation.dm.DmUnsupportedException.class);
+        cache.poll(CLUSTER, NOT_DUE, dm.master(), List.of("t1"), INTERVAL);
+
+        assertThat(dm.asked).containsExactly(List.of(), List.of("t1"));
     }
 
     @Test
@@ -187,6 +197,7 @@ class SnapshotCacheTest {
         final List<List<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         volatile Runnable gate = () -> { };
+        volatile boolean allUnsupported;
 
         DmMaster master() {
             return (DmMaster) Proxy.newProxyInstance(DmMaster.class.getClassLoader(), new Class<?>[] {DmMaster.class},
@@ -199,6 +210,9 @@ class SnapshotCacheTest {
                             Collection<String> tasks = (Collection<String>) args[0];
                             asked.add(List.copyOf(tasks));
                             gate.run();
+                            if (allUnsupported && tasks.isEmpty()) {
+                                throw new io.dmremediation.dm.DmUnsupportedException("too many tasks; name them");
+                            }
                             if (failure.get() != null) {
                                 throw failure.get();
                             }

@@ -21,11 +21,12 @@ import java.util.function.BiFunction;
  * The benchmarks of the operator in the sandbox world:
  * <pre>
  * java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench [--full|--quick] [--only NAME[,NAME]]
- *      [--markdown FILE]
+ *      [--markdown FILE] [--auto-resume-share S]
  * </pre>
  * {@code detection}: fault in DM-master to the operator's RemediationStarted, per poll interval and after a
  * worker-pod event; {@code scale}: 200 DMRemediations x 10 tasks in one operator; {@code checkpoint}: the 10,000-row
- * checkpoint fix; {@code recovery}: each FAQ scenario end to end, beside the manual procedure. Prints the machine and
+ * checkpoint fix; {@code storm}: the downstream away and back under 2,000 tasks on one cluster (storm mode);
+ * {@code recovery}: each FAQ scenario end to end, beside the manual procedure. Prints the machine and
  * a table; {@code --markdown} also writes them as Markdown.
  */
 public final class Bench {
@@ -36,6 +37,7 @@ public final class Bench {
     static {
         BENCHMARKS.put(DetectionBench.NAME, (size, log) -> new DetectionBench(size, log).run());
         BENCHMARKS.put(ScaleBench.NAME, (size, log) -> new ScaleBench(size, log).run());
+        BENCHMARKS.put(StormBench.NAME, (size, log) -> new StormBench(size, log).run());
         BENCHMARKS.put(CheckpointBench.NAME, (size, log) -> new CheckpointBench(size, log).run());
         BENCHMARKS.put(RecoveryBench.NAME, (size, log) -> new RecoveryBench(size, log).run());
     }
@@ -58,7 +60,7 @@ public final class Bench {
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = Args.parse(argv, Set.of("only", "markdown"), Set.of("full", "quick", "help"));
+            args = Args.parse(argv, Set.of("only", "markdown", "auto-resume-share"), Set.of("full", "quick", "help"));
         } catch (Args.UsageException e) {
             err.println("bench: " + e.getMessage() + " (see --help)");
             return 2;
@@ -79,6 +81,14 @@ public final class Bench {
             return 2;
         }
         Size size = args.flag("quick") ? Size.quick() : Size.full();
+        if (args.value("auto-resume-share").isPresent()) {
+            try {
+                size = size.withAutoResumeShare(Double.parseDouble(args.value("auto-resume-share").get()));
+            } catch (IllegalArgumentException e) {
+                err.println("bench: --auto-resume-share: " + e.getMessage());
+                return 2;
+            }
+        }
         Report report;
         try {
             report = run(size, only, out);
@@ -143,13 +153,16 @@ public final class Bench {
     static String help() {
         return """
                 Usage: java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench \\
-                           [--full|--quick] [--only NAME[,NAME...]] [--markdown FILE]
+                           [--full|--quick] [--only NAME[,NAME...]] [--markdown FILE] [--auto-resume-share S]
 
                 Runs the operator's benchmarks in the in-process sandbox world and prints a table.
 
-                  --full          the sizes BENCHMARKS.md reports (default; about 25 minutes on 2 cores)
+                  --full          the sizes BENCHMARKS.md reports (default; about 30 minutes on 2 cores)
                   --quick         reduced sizes, as the test suite runs them (about a minute)
-                  --only NAMES    detection, scale, checkpoint, recovery (comma-separated; default all)
+                  --only NAMES    detection, scale, storm, checkpoint, recovery (comma-separated; default all)
+                  --auto-resume-share S
+                                  storm: the share (0..1) of the paused tasks DM's auto-resume gets running
+                                  again once the downstream is back (default 0.8); the rest need a restart
                   --markdown F    also write the machine and the table as Markdown to F
                 """;
     }

@@ -159,7 +159,7 @@ record ScaleBench(Size size, PrintStream log) {
         rows.add(Row.info(b, label + ": converge after operator start (all Healthy)", startSeconds, "s",
                 n + " resources reconciled, polled and written once; " + startWrites + " API writes"));
         rows.add(Row.atMost(b, label + ": DM-master status polls per cycle per cluster",
-                statusPolls / realCycles / clusters, "", 1, "GET /api/v1/tasks?with_status=true over "
+                statusPolls / realCycles / clusters, "", 1, "GET /apis/v1alpha1/status/ (every task) over "
                         + String.format("%.1f", realCycles) + " cycles of " + Durations.format(poll)));
         rows.add(Row.info(b, label + ": DM-master requests per cycle per cluster (all)",
                 w.dm().size() / realCycles / clusters, "", w.dm().size() == statusPolls
@@ -233,8 +233,8 @@ record ScaleBench(Size size, PrintStream log) {
         String what = label + ", every task paused: ";
         List<Row> rows = new ArrayList<>();
         rows.add(Row.info(b, what + "DM-master requests per cycle per cluster", w.dm().size() / realCycles / clusters,
-                "", String.format("%.1f", statusPolls / realCycles / clusters) + " status polls; the rest are the"
-                        + " gateway's query-status, one per unhealthy task (only it shows the full error)"));
+                "", String.format("%.1f", statusPolls / realCycles / clusters) + " status polls; by path: "
+                        + byPath(w.dm())));
         Map<String, Long> reads = reads(w.api());
         rows.add(Row.info(b, what + "API reads per cycle", sum(reads) / realCycles, "", "over "
                 + String.format("%.1f", realCycles) + " cycles: " + reads));
@@ -246,8 +246,19 @@ record ScaleBench(Size size, PrintStream log) {
         return rows;
     }
 
+    /**
+     * A poll of every task's status: the gateway's query-status with no task name (per source when one answer would
+     * be too big), or the OpenAPI task list with status (the per-task fallback's first request).
+     */
     static boolean statusPoll(RecordedRequest r) {
-        return "GET".equals(r.method()) && "/api/v1/tasks".equals(r.path()) && r.query().contains("with_status=true");
+        return "GET".equals(r.method()) && ("/apis/v1alpha1/status/".equals(r.path())
+                || "/api/v1/tasks".equals(r.path()) && r.query().contains("with_status=true"));
+    }
+
+    private static Map<String, Long> byPath(List<RecordedRequest> requests) {
+        Map<String, Long> out = new TreeMap<>();
+        requests.forEach(r -> out.merge(r.method() + " " + r.path(), 1L, Long::sum));
+        return out;
     }
 
     private static boolean simulatorTick(String name) {

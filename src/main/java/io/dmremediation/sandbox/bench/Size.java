@@ -20,22 +20,45 @@ import java.util.Map;
  * @param checkpointRuns   runs of the checkpoint fix (the median is reported)
  * @param recoveryRuns     end-to-end runs per FAQ scenario
  * @param warmup           run an uncounted sample first (class loading, JIT) where a benchmark has one
+ * @param stormResources   DMRemediations of the mass fault, all on one DM cluster (poll interval: scalePoll)
+ * @param stormTasks       tasks per DMRemediation in the mass fault
+ * @param stormOutage      how long the downstream is away
+ * @param stormAutoResumeShare the share of the tasks DM's auto-resume gets running again once the downstream is back
+ *                         (the rest stay paused until the operator restarts them)
+ * @param stormWait        storm.waitForAutoResume of the mass fault's resources (full: the default, 1m)
  */
 public record Size(String name, Map<Duration, Integer> detectionSamples, int podEventSamples, int scaleResources,
                    int scaleTasks, Duration scalePoll, int scaleCycles, int multiClusters, int multiResources,
-                   int checkpointRows, int checkpointRuns, int recoveryRuns, boolean warmup) {
+                   int checkpointRows, int checkpointRuns, int recoveryRuns, boolean warmup, int stormResources,
+                   int stormTasks, Duration stormOutage, double stormAutoResumeShare, Duration stormWait) {
+
+    public Size {
+        if (!(stormAutoResumeShare >= 0 && stormAutoResumeShare <= 1)) {
+            throw new IllegalArgumentException("the auto-resume share must be between 0 and 1, not "
+                    + stormAutoResumeShare);
+        }
+    }
+
+    /** The same size with another share of the mass fault's tasks recovered by DM's auto-resume. */
+    public Size withAutoResumeShare(double share) {
+        return new Size(name, detectionSamples, podEventSamples, scaleResources, scaleTasks, scalePoll, scaleCycles,
+                multiClusters, multiResources, checkpointRows, checkpointRuns, recoveryRuns, warmup, stormResources,
+                stormTasks, stormOutage, share, stormWait);
+    }
 
     public static Size full() {
         Map<Duration, Integer> detection = new LinkedHashMap<>();
         detection.put(Duration.ofSeconds(1), 40);
         detection.put(Duration.ofSeconds(5), 25);
         detection.put(Duration.ofSeconds(10), 20);
-        return new Size("full", detection, 40, 200, 10, Duration.ofSeconds(10), 6, 10, 20, 10_000, 7, 5, true);
+        return new Size("full", detection, 40, 200, 10, Duration.ofSeconds(10), 6, 10, 20, 10_000, 7, 5, true,
+                200, 10, Duration.ofSeconds(60), 0.8, Duration.ofMinutes(1));
     }
 
     public static Size quick() {
         Map<Duration, Integer> detection = new LinkedHashMap<>();
         detection.put(Duration.ofSeconds(1), 1);
-        return new Size("quick", detection, 1, 10, 5, Duration.ofSeconds(1), 2, 2, 4, 1_000, 2, 1, false);
+        return new Size("quick", detection, 1, 10, 5, Duration.ofSeconds(1), 2, 2, 4, 1_000, 2, 1, false,
+                4, 5, Duration.ofSeconds(5), 0.5, Duration.ofSeconds(5));
     }
 }

@@ -364,6 +364,41 @@ public final class DmMasterSimulator implements AutoCloseable {
         cluster.run(() -> requireSource(source).binlog.purgeBefore(beforeFile));
     }
 
+    /**
+     * The downstream goes away (TiDB restarts, a rolling upgrade): every running subtask pauses with 10006 RawCause
+     * {@code invalid connection}, and every resume or new subtask fails the same way until {@link #downstreamBack}.
+     * DM's auto-resume keeps trying with its backoff (1 s doubling), as it does for this resumable error (§5.1).
+     */
+    public void downstreamDown() {
+        long now = System.nanoTime();
+        cluster.run(() -> {
+            cluster.downstreamDown = true;
+            for (Subtask st : new ArrayList<>(cluster.subtasks.values())) {
+                if (st.stage == SimStage.RUNNING) {
+                    workers.pause(st, List.of(ErrorCatalog.invalidConnection(st.checkpoint)), now);
+                }
+            }
+        });
+    }
+
+    /**
+     * The downstream is back. DM's auto-resume gets each subtask running again at its next try, except those of
+     * {@code stayPaused}: their resumes keep failing with {@code invalid connection} (the FAQ's case where only
+     * stop-task and start-task, which re-create the subtask, help).
+     */
+    public void downstreamBack(java.util.Collection<String> stayPaused) {
+        java.util.Set<String> stuck = new java.util.HashSet<>(stayPaused);
+        cluster.run(() -> {
+            cluster.downstreamDown = false;
+            for (Subtask st : cluster.subtasks.values()) {
+                if (stuck.contains(st.task)) {
+                    st.injected = new Subtask.InjectedFault(ErrorCatalog.invalidConnection(st.checkpoint),
+                            Subtask.InjectedFault.FOREVER);
+                }
+            }
+        });
+    }
+
     /** A human pauses the task (gateway Pause): {@code isCanceled: true}, no errors, no auto-resume. */
     public void pauseByHuman(String task) {
         long now = System.nanoTime();
@@ -468,6 +503,14 @@ public final class DmMasterSimulator implements AutoCloseable {
 
     public void clearFaults() {
         faults.clear();
+    }
+
+    /**
+     * gRPC's bound on a received message (default 4 MiB) as DM-master's worker clients and gateway keep it: a worker's
+     * query-status answer over it fails as 38008, a gateway answer over it as HTTP 429 (tests lower it).
+     */
+    public void grpcMaxMessageBytes(int bytes) {
+        cluster.grpcMaxMessageBytes = bytes;
     }
 
     // ---- observability ------------------------------------------------------------------------------------

@@ -223,6 +223,11 @@ final class ErrorCatalog {
                 "Please use `stop-relay` without worker name.");
     }
 
+    /** A worker RPC that failed, e.g. its answer over gRPC's bound (rawgrpc.go:140-142@v8.5.4, errors_release.txt). */
+    static ProcessError grpcRequestError(String cause) {
+        return new ProcessError(38008, "dm-master", INTERNAL, HIGH, "grpc request error", cause, "");
+    }
+
     static ProcessError someErrorInWorker(String detail) {
         return new ProcessError(38032, "dm-master", INTERNAL, HIGH, "some error occurs in dm-worker: " + detail, "",
                 "Please execute `query-status` to check status.");

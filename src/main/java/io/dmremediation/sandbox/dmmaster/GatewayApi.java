@@ -47,7 +47,9 @@ final class GatewayApi {
         if (seg.length == 2 && seg[0].equals("tasks") && !seg[1].isEmpty()) {
             return m.equals("PUT") ? Rpc.OPERATE_TASK : m.equals("GET") ? Rpc.GET_CFG : null;
         }
-        if (seg.length == 2 && seg[0].equals("status") && !seg[1].isEmpty() && m.equals("GET")) {
+        // an empty name matches too: grpc-gateway v1.16 keeps the empty last segment and captures it
+        // (runtime/mux.go:206, runtime/pattern.go:185-196), DM-master then answers for every task
+        if (seg.length == 2 && seg[0].equals("status") && m.equals("GET")) {
             return Rpc.QUERY_STATUS;
         }
         if (seg.length == 1 && seg[0].equals("members") && m.equals("GET")) {
@@ -173,13 +175,17 @@ final class GatewayApi {
     }
 
     /**
-     * QueryStatus (server.go): named sources must exist; otherwise the task's sources, none meaning the task
-     * does not exist. One entry per source; a source without a live worker gets {@code result:false} with
-     * DM-master's 38029 terror.
+     * QueryStatus (server.go): named sources must exist; otherwise the task's sources, none meaning the task does not
+     * exist; no task and no sources: every bound source (extractSources, pingcap/tiflow:dm/master/server.go:799-826
+     * @v8.5.4). One entry per source; a source without a live worker gets {@code result:false} with DM-master's 38029
+     * terror. Without a task name each worker lists all of its subtasks, and a task whose source got no answer at all
+     * gets DM-master's placeholder entry (getStatusFromWorkers, server.go l.1096@v5.4.0, same in v8.5.4). A worker's
+     * answer over gRPC's bound does not reach DM-master (38008); the whole answer over it does not pass the gateway
+     * (HTTP 429, ResourceExhausted): see {@link ProtoSize}.
      */
     private HttpReply queryStatus(HttpRequest r, String name) {
         List<String> requested = r.params("sources");
-        ObjectNode out = c.call(() -> {
+        Object out = c.call(() -> {
             List<String> sources;
             if (!requested.isEmpty()) {
                 List<String> invalid = requested.stream().filter(s -> !c.sources.containsKey(s)).toList();
@@ -188,16 +194,55 @@ final class GatewayApi {
                             "sources " + ErrorCatalog.goList(invalid) + " haven't been added", List.of(), c.version);
                 }
                 sources = requested;
-            } else {
+            } else if (!name.isEmpty()) {
                 sources = scheduler.taskSources(name);
                 if (sources.isEmpty()) {
                     return GatewayJson.queryStatusList(false, "task " + name + " has no source or not exist",
                             List.of(), c.version);
                 }
+            } else {
+                sources = c.sources.values().stream().filter(s -> c.liveWorker(s) != null).map(s -> s.id).toList();
             }
-            return GatewayJson.queryStatusList(true, "", StatusViews.forSources(c, name, sources), c.version);
+            List<StatusViews.SourceView> views = new ArrayList<>();
+            for (StatusViews.SourceView v : StatusViews.forSources(c, name, sources)) {
+                long size = ProtoSize.response(v);
+                views.add(size <= c.grpcMaxMessageBytes ? v : new StatusViews.SourceView(v.source(), "", false,
+                        ErrorCatalog.grpcRequestError("rpc error: code = ResourceExhausted desc = grpc: received "
+                                + "message larger than max (" + size + " vs. " + c.grpcMaxMessageBytes + ")")
+                                .terrorString(), null, List.of()));
+            }
+            if (name.isEmpty()) {
+                views.addAll(placeholders(views, requested.isEmpty() ? null : requested));
+                // the answer lists sources in name order, the placeholders' among them (server.go:845-866@v8.5.4)
+                views.sort(java.util.Comparator.comparing(StatusViews.SourceView::source));
+            }
+            long total = ProtoSize.list(true, "", views);
+            if (total > c.grpcMaxMessageBytes) {
+                return HttpReply.json(429, GatewayJson.grpcError(8, "grpc: received message larger than max ("
+                        + total + " vs. " + c.grpcMaxMessageBytes + ")"));
+            }
+            return GatewayJson.queryStatusList(true, "", views, c.version);
         });
-        return HttpReply.json(200, out);
+        return out instanceof HttpReply reply ? reply : HttpReply.json(200, (ObjectNode) out);
+    }
+
+    /** DM-master's entries for tasks whose source got no answer at all (only sources it did not ask). */
+    private List<StatusViews.SourceView> placeholders(List<StatusViews.SourceView> answered, List<String> asked) {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        answered.forEach(v -> have.add(v.source()));
+        java.util.Map<String, List<StatusViews.SubtaskView>> bySource = new java.util.TreeMap<>();
+        for (TaskState t : c.tasks.values()) {
+            for (String source : t.expected.keySet()) {
+                if (!have.contains(source) && (asked == null || asked.contains(source))) {
+                    bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(StatusViews.SubtaskView.placeholder(t.name()));
+                }
+            }
+        }
+        List<StatusViews.SourceView> out = new ArrayList<>();
+        bySource.forEach((source, subs) -> out.add(new StatusViews.SourceView(source, "source not bound", false,
+                "can't find task=" + subs.get(0).task() + " from dm-worker for source=" + source + ", please use dmctl "
+                        + "list-member to check if worker is offline.", null, subs)));
+        return out;
     }
 
     /** ListMember (server.go): leader, masters, workers; none asked for means all three. */

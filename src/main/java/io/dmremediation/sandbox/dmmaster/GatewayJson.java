@@ -75,6 +75,13 @@ final class GatewayJson {
             o.putNull("result");
         }
         o.put("unresolvedDDLLockID", "");
+        if (st.placeholder()) {
+            // only Name is set: the oneof status is absent, validation unset
+            if (v.richSyncStatus()) {
+                o.putNull("validation");
+            }
+            return o;
+        }
         ObjectNode sync = o.putObject("sync");
         sync.put("totalEvents", Long.toString(st.totalEvents()));
         sync.put("totalTps", "0");

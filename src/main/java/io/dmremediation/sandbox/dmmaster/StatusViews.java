@@ -9,10 +9,18 @@ import java.util.List;
  */
 final class StatusViews {
 
-    /** A subtask's {@code SubTaskStatus} with its {@code sync} block. */
+    /**
+     * A subtask's {@code SubTaskStatus} with its {@code sync} block; a {@code placeholder} is DM-master's
+     * {@code SubTaskStatus{Name}} for a task it has no worker answer for (name only).
+     */
     record SubtaskView(String task, String stage, String unit, boolean hasResult, boolean canceled,
                        List<ProcessError> errors, String masterBinlog, String syncerBinlog, long totalEvents,
-                       boolean synced, String binlogType, long secondsBehindMaster) {
+                       boolean synced, String binlogType, long secondsBehindMaster, boolean placeholder) {
+
+        static SubtaskView placeholder(String task) {
+            return new SubtaskView(task, "InvalidStage", "InvalidUnit", false, false, List.of(), "", "", 0, false,
+                    "", 0, true);
+        }
     }
 
     /** {@code RelayStatus}. */
@@ -45,7 +53,11 @@ final class StatusViews {
                     null, List.of());
         }
         List<SubtaskView> subs = new ArrayList<>();
-        if (task != null) {
+        if (task != null && task.isEmpty()) {
+            // no task named: the worker lists every subtask it runs, by name (dm/worker/status.go:48-60@v8.5.4)
+            c.subtasksOfSource(source).stream().sorted(java.util.Comparator.comparing(x -> x.task))
+                    .forEach(st -> subs.add(subtask(s, st)));
+        } else if (task != null) {
             Subtask st = c.subtask(task, source);
             if (st != null) {
                 subs.add(subtask(s, st));
@@ -68,7 +80,7 @@ final class StatusViews {
         boolean synced = s.binlog.compare(flushed, master) == 0;
         long behind = synced ? 0 : 1 + s.binlog.distance(flushed, master) / (64L << 20);
         return new SubtaskView(st.task, st.stage.dmName(), "Sync", st.hasResult, st.canceled, st.errors,
-                master.dmText(), syncerBinlog, st.totalEvents, synced, st.readsRelay ? "local" : "remote", behind);
+                master.dmText(), syncerBinlog, st.totalEvents, synced, st.readsRelay ? "local" : "remote", behind, false);
     }
 
     /**

@@ -317,6 +317,11 @@ final class WorkerRuntime {
             pause(st, List.of(st.replayConflict), now);
             return;
         }
+        if (c.downstreamDown) {
+            // the first write finds no downstream: the FAQ's first cause of invalid connection
+            pause(st, List.of(ErrorCatalog.invalidConnection(st.checkpoint)), now);
+            return;
+        }
         Subtask.InjectedFault f = st.injected;
         if (f == null) {
             return;

@@ -46,7 +46,18 @@ class BenchTest {
         assertThat(row(rows, "10 x 5 tasks, 1 cluster: heap after GC, whole process").value()).isGreaterThan(1);
         assertThat(row(rows, "10 x 5 tasks, 1 cluster: converge after operator restart").value()).isGreaterThan(0);
         assertThat(row(rows, "10 x 5 tasks, 1 cluster, every task paused: DM-master requests per cycle per cluster")
-                .value()).as("a poll plus one gateway query per failing task").isGreaterThan(1);
+                .value()).as("the poll goes on while every task waits").isGreaterThan(0);
+
+        // storm: the downstream away and back; every task ran again, the stuck half restarted by the operator
+        String storm = "4 x 5 tasks, 1 cluster, downstream away 5s, 50% auto-resumed: ";
+        Row back = row(rows, storm + "downstream back -> every task running");
+        assertThat(back.value()).isGreaterThan(0);
+        assertThat(back.note()).startsWith("10 of 20 stayed paused after DM's auto-resume and were restarted");
+        assertThat(row(rows, storm + "DM-master requests per cycle during the outage").value())
+                .as("the poll goes on while the tasks wait").isGreaterThan(0);
+        assertThat(row(rows, storm + "downstream away -> incident on every resource").note())
+                .startsWith("1 incident(s) counted").contains("0 tasks stopped while the downstream was away");
+        assertThat(row(rows, storm + "heap after GC, whole process").value()).isGreaterThan(1);
 
         // checkpoint: the total and its parts; the parts cannot exceed the whole
         Row total = row(rows, "1,000 table rows: connect + backup + rewrite + verify (median)");
