@@ -82,6 +82,16 @@ final class RemediationEnd {
         } else {
             SavedConfigSweep.release(s, ctx.vault(), ConfigVault.secretName(a.id));
         }
+        if (outcome == Outcome.LEFT_STOPPED && a.relayFix != null && a.relayFix.relayOff != null) {
+            // a relay this fix turned off and could not turn on again: no task may be stopped, so status.leftStopped
+            // can be empty; the source's tasks are escalated instead, which is as loud (phase, condition, Event,
+            // gauge) and holds every further action on them until a person has looked
+            for (TaskState row : affectedRows(s, a)) {
+                Finding pseudo = new Finding(row.name, a.source, a.worker, null, c, List.of(), detail);
+                Escalation.escalate(s, row.name, pseudo, "the relay of source " + a.source
+                        + " may be left off by " + a.playbook + ": " + detail);
+            }
+        }
         if (outcome == Outcome.FAILED) {
             for (TaskState row : affectedRows(s, a)) {
                 if (row.attempts != null && row.attempts >= maxAttempts) {
