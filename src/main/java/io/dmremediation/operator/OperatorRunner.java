@@ -154,7 +154,7 @@ public final class OperatorRunner implements AutoCloseable {
                 new SnapshotCache(o.clock(), o.snapshotMaxAge()), metrics, new EventRecorder(o.client(), o.clock()),
                 new ClusterSlots(), new Playbooks(), new StatusWriter(o.client()), o.jobImage(), o.stepGate(), o.jobPod(),
                 PlaybookEdges.kubernetes(o.client()), o.timing(), new ConfigurationChecks(o.clock()),
-                new Storms(o.clock()));
+                new Storms(o.clock()), new PeerViews());
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Operator operator = new Operator(c -> {
             c.withKubernetesClient(o.client())

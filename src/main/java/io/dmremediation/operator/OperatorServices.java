@@ -16,7 +16,7 @@ record OperatorServices(KubernetesClient client, Clock clock, DmConnections conn
                         OperatorMetrics metrics, EventRecorder events, ClusterSlots slots, Playbooks playbooks,
                         StatusWriter statusWriter, String jobImage, StepGate gate, JobPodSettings jobPod,
                         PlaybookEdges edges, EngineTiming timing, ConfigurationChecks configurationChecks,
-                        Storms storms) {
+                        Storms storms, PeerViews peerViews) {
 
     RemediationSettings remediationSettings(DMRemediation r) {
         return SpecSettings.remediation(r.getSpec(), jobImage, jobPod);

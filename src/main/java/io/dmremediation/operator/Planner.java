@@ -2,7 +2,6 @@ package io.dmremediation.operator;
 
 import io.dmremediation.api.ActiveRemediation;
 import io.dmremediation.api.DMRemediation;
-import io.dmremediation.api.SpecValidator;
 import io.dmremediation.api.TaskState;
 import io.dmremediation.diagnosis.Finding;
 import io.dmremediation.playbook.DownstreamCredentials;
@@ -190,8 +189,9 @@ final class Planner {
         static int of(CycleState s) {
             int limit = s.settings.maxConcurrentRemediations();
             for (DMRemediation p : s.peers) {
-                if (onSameCluster(s, p)) {
-                    limit = Math.min(limit, SpecSettings.settings(p.getSpec()).maxConcurrentRemediations());
+                PeerViews.View v = s.services.peerViews().of(p);
+                if (s.target.key().equals(v.clusterKey())) {
+                    limit = Math.min(limit, v.maxConcurrentRemediations());
                 }
             }
             return limit;
@@ -214,8 +214,7 @@ final class Planner {
         }
 
         private static boolean onSameCluster(CycleState s, DMRemediation p) {
-            return p.getSpec() != null && SpecValidator.validate(p.getSpec()).isEmpty()
-                    && ClusterTarget.of(p).key().equals(s.target.key());
+            return s.target.key().equals(s.services.peerViews().of(p).clusterKey());
         }
     }
 }

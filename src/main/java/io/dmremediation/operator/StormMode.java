@@ -2,7 +2,6 @@ package io.dmremediation.operator;
 
 import io.dmremediation.api.DMRemediation;
 import io.dmremediation.api.IncidentStatus;
-import io.dmremediation.api.SpecValidator;
 import io.dmremediation.api.TaskState;
 import io.dmremediation.diagnosis.Finding;
 import io.dmremediation.dm.DmMasterException;
@@ -67,7 +66,7 @@ final class StormMode {
                 continue;
             }
             // the most conservative settings of the cluster's resources, as for maxConcurrentRemediations
-            policy = policy.mostConservative(SpecSettings.storm(p.getSpec()));
+            policy = policy.mostConservative(s.services.peerViews().of(p).storm());
             if (p.getSpec().tasks == null || p.getSpec().tasks.isEmpty()) {
                 all = true;
             } else {
@@ -316,7 +315,6 @@ final class StormMode {
     }
 
     private static boolean sameCluster(CycleState s, DMRemediation p) {
-        return p.getSpec() != null && SpecValidator.validate(p.getSpec()).isEmpty()
-                && Objects.equals(ClusterTarget.of(p).key(), s.target.key());
+        return Objects.equals(s.services.peerViews().of(p).clusterKey(), s.target.key());
     }
 }

@@ -80,7 +80,8 @@ final class FastWorld {
                 new SnapshotCache(clock, Duration.ofMillis(1)), new OperatorMetrics(new SimpleMeterRegistry()),
                 new EventRecorder(client, clock), new ClusterSlots(), new Playbooks(), new StatusWriter(client),
                 "dmr:test", gate, io.dmremediation.playbook.JobPodSettings.DEFAULTS, new Edges(),
-                io.dmremediation.playbook.EngineTiming.DEFAULT, new ConfigurationChecks(clock), new Storms(clock));
+                io.dmremediation.playbook.EngineTiming.DEFAULT, new ConfigurationChecks(clock), new Storms(clock),
+                new PeerViews());
         reconciler = new DMRemediationReconciler(services);
         // the informer's cache, as JOSDK would hand it over: every resource of the namespace
         reconciler.peersWithoutInformer(() -> client.resources(DMRemediation.class).inNamespace(ns).list().getItems());
