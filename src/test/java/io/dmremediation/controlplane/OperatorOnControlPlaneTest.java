@@ -193,7 +193,7 @@ class OperatorOnControlPlaneTest {
             System.out.println("OperatorOnControlPlaneTest: the operator used " + used);
             // without these the checks below would prove little
             assertThat(used).contains("dmremediation.io|dmremediations|watch", "dmremediation.io|dmremediations/status|update",
-                    "|pods|delete", "batch|jobs|create", "|secrets|create", "|events|create",
+                    "|pods|watch", "batch|jobs|create", "|secrets|create", "|events|create",
                     "coordination.k8s.io|leases|create", "authorization.k8s.io|selfsubjectrulesreviews|create");
             // both replicas, each with a token bound to its pod
             assertThat(requests().stream().map(AuditLog.Event::pod).collect(Collectors.toSet()))
