@@ -21,10 +21,11 @@ import java.util.function.BiFunction;
  * The benchmarks of the operator in the sandbox world:
  * <pre>
  * java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench [--full|--quick] [--only NAME[,NAME]]
- *      [--markdown FILE] [--auto-resume-share S]
+ *      [--markdown FILE] [--auto-resume-share S] [--scale-size RxT]
  * </pre>
  * {@code detection}: fault in DM-master to the operator's RemediationStarted, per poll interval and after a
- * worker-pod event; {@code scale}: 200 DMRemediations x 10 tasks in one operator; {@code checkpoint}: the 10,000-row
+ * worker-pod event; {@code scale}: 200 DMRemediations x 10 tasks in one operator (another size with
+ * {@code --scale-size 500x20}); {@code checkpoint}: the 10,000-row
  * checkpoint fix; {@code storm}: the downstream away and back under 2,000 tasks on one cluster (storm mode);
  * {@code recovery}: each FAQ scenario end to end, beside the manual procedure. Prints the machine and
  * a table; {@code --markdown} also writes them as Markdown.
@@ -60,7 +61,7 @@ public final class Bench {
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         Args args;
         try {
-            args = Args.parse(argv, Set.of("only", "markdown", "auto-resume-share"), Set.of("full", "quick", "help"));
+            args = Args.parse(argv, Set.of("only", "markdown", "auto-resume-share", "scale-size"), Set.of("full", "quick", "help"));
         } catch (Args.UsageException e) {
             err.println("bench: " + e.getMessage() + " (see --help)");
             return 2;
@@ -86,6 +87,15 @@ public final class Bench {
                 size = size.withAutoResumeShare(Double.parseDouble(args.value("auto-resume-share").get()));
             } catch (IllegalArgumentException e) {
                 err.println("bench: --auto-resume-share: " + e.getMessage());
+                return 2;
+            }
+        }
+        if (args.value("scale-size").isPresent()) {
+            try {
+                int[] scale = Size.parseScale(args.value("scale-size").get());
+                size = size.withScale(scale[0], scale[1]);
+            } catch (IllegalArgumentException e) {
+                err.println("bench: --scale-size: " + e.getMessage());
                 return 2;
             }
         }
@@ -154,6 +164,7 @@ public final class Bench {
         return """
                 Usage: java -cp target/dm-remediation-sandbox.jar io.dmremediation.sandbox.bench.Bench \\
                            [--full|--quick] [--only NAME[,NAME...]] [--markdown FILE] [--auto-resume-share S]
+                           [--scale-size RxT]
 
                 Runs the operator's benchmarks in the in-process sandbox world and prints a table.
 
@@ -163,6 +174,9 @@ public final class Bench {
                   --auto-resume-share S
                                   storm: the share (0..1) of the paused tasks DM's auto-resume gets running
                                   again once the downstream is back (default 0.8); the rest need a restart
+                  --scale-size RxT
+                                  scale: R DMRemediations x T tasks each on one cluster instead of the
+                                  size's own (full: 200x10, quick: 10x5), e.g. 500x20
                   --markdown F    also write the machine and the table as Markdown to F
                 """;
     }

@@ -46,6 +46,40 @@ public record Size(String name, Map<Duration, Integer> detectionSamples, int pod
                 stormTasks, stormOutage, share, stormWait);
     }
 
+    /** The same size with the steady-state scale benchmark at {@code resources} x {@code tasks} tasks. */
+    public Size withScale(int resources, int tasks) {
+        if (resources < 1 || tasks < 1) {
+            throw new IllegalArgumentException("resources and tasks per resource must be at least 1, not "
+                    + resources + "x" + tasks);
+        }
+        return new Size(name + ", scale " + resources + "x" + tasks, detectionSamples, podEventSamples, resources,
+                tasks, scalePoll, scaleCycles, multiClusters, multiResources, checkpointRows, checkpointRuns,
+                recoveryRuns, warmup, stormResources, stormTasks, stormOutage, stormAutoResumeShare, stormWait);
+    }
+
+    /**
+     * Parses {@code RESOURCESxTASKS} (e.g. {@code 500x20}): DMRemediations on one cluster and tasks per
+     * DMRemediation of the steady-state scale benchmark.
+     */
+    static int[] parseScale(String text) {
+        String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("'" + text + "' is not RESOURCESxTASKS, e.g. 500x20");
+        }
+        int[] out = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not RESOURCESxTASKS, e.g. 500x20");
+            }
+            if (out[i] < 1) {
+                throw new IllegalArgumentException("'" + text + "': resources and tasks per resource must be at least 1");
+            }
+        }
+        return out;
+    }
+
     public static Size full() {
         Map<Duration, Integer> detection = new LinkedHashMap<>();
         detection.put(Duration.ofSeconds(1), 40);
