@@ -1,6 +1,8 @@
 package io.dmremediation.sandbox.bench;
 
 import io.dmremediation.api.DMRemediation;
+import io.dmremediation.dm.DmHttpSettings;
+import io.dmremediation.dm.DmMasterClients;
 import io.dmremediation.domain.Durations;
 import io.dmremediation.operator.OperatorRunner;
 import io.dmremediation.sandbox.SandboxWorld;
@@ -55,7 +57,7 @@ record ScaleBench(Size size, PrintStream log) {
                 names.add(name);
             }
             String label = resources + " x " + tasks + " tasks, 1 cluster";
-            return measure(label, world, List.of(world.dm()), names, tasks, 1, UnaryOperator.identity());
+            return measure(label, world, List.of(world.dm()), names, tasks, 1, replyBound());
         }
     }
 
@@ -99,6 +101,28 @@ record ScaleBench(Size size, PrintStream log) {
                 sims.forEach(DmMasterSimulator::close);
             }
         }
+    }
+
+    /**
+     * The operator's bound on one DM-master reply (8 MiB) is the first thing 10,000 tasks on one source break: the
+     * gateway's status of every task is just over it (DM indents its JSON, pingcap/tiflow:dm/master/http_handler.go:56-60
+     * @v8.5.4). {@code -Dbench.dmMaxReplyMiB=N} raises it for this benchmark only, to measure what comes next.
+     */
+    private static UnaryOperator<OperatorRunner.Options> replyBound() {
+        Integer mib = Integer.getInteger("bench.dmMaxReplyMiB");
+        if (mib == null) {
+            return UnaryOperator.identity();
+        }
+        if (mib < 1 || mib > 1024) {
+            throw new IllegalArgumentException("bench.dmMaxReplyMiB must be 1..1024, not " + mib);
+        }
+        // the world's other limits (SandboxWorld.operatorOptions: 1 s to connect, 3 s per request), only the bound raised
+        DmHttpSettings http = DmHttpSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(1))
+                .withRequestTimeout(Duration.ofSeconds(3)).withMaxReplyBytes(mib * 1024 * 1024);
+        return o -> new OperatorRunner.Options(o.client(), o.namespaces(), o.leaderElection(),
+                url -> DmMasterClients.connect(url, http), o.addressRewrite(), o.clock(), o.jobImage(), o.registry(),
+                o.useServerSideApply(), o.snapshotMaxAge(), o.reconcileThreads(), o.stepGate(), o.jobPod(),
+                o.workerPodSelector(), o.tlsDmFactory(), o.timing());
     }
 
     /** No database (checkpoints in memory: nothing here fixes one), and the simulator at DM's own pace. */
