@@ -176,7 +176,8 @@ public final class Bench {
                                   again once the downstream is back (default 0.8); the rest need a restart
                   --scale-size RxT
                                   scale: R DMRemediations x T tasks each on one cluster instead of the
-                                  size's own (full: 200x10, quick: 10x5), e.g. 500x20
+                                  size's own (full: 200x10, quick: 10x5), e.g. 500x20; T tasks
+                                  per resource in the several-clusters variant too
                   --markdown F    also write the machine and the table as Markdown to F
                 """;
     }
