@@ -133,7 +133,7 @@ record StormBench(Size size, PrintStream log) {
                     + "%d s after", Duration.between(backInstant, firstBatch).toSeconds(),
                     Durations.format(size.stormWait()), Duration.between(backInstant, lastBatch).toSeconds());
             double incidents = world.operator().registry().find("dmr_storm_incidents_total").counters().stream()
-                    .mapToDouble(c -> c.count()).sum();
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
 
             rows.add(Row.atMost(b, label + ": downstream back -> every task running", allRunning / 60, "min", 5,
                     String.format("%d of %d stayed paused after DM's auto-resume and were restarted by the operator "
